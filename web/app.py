@@ -1,0 +1,47 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from web.database import init_database
+from web.errors import register_error_handlers
+from web.search_service import init_search
+from web.settings import load_settings
+
+csrf = CSRFProtect()
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build a Spravka app; `config` overrides the defaults and SPRAVKA_* variables."""
+    settings = load_settings(config)
+    app = Flask(__name__, instance_path=settings["INSTANCE"])
+    app.config.update(settings)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings["MAX_REQUEST_MB"] * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+        JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    csrf.init_app(app)
+    init_database(app)
+    init_search(app)
+    register_error_handlers(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from web import api, helpcenter
+
+    for module in (api, helpcenter):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,85 @@
+"""Settings, declared once with defaults; each can be overridden by a SPRAVKA_<NAME> variable."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# name -> default. Types follow the default (int, float, bool, str).
+DEFAULTS: dict[str, Any] = {
+    # Folder for the index, the SQLite database, uploads and the secret key.
+    "INSTANCE": "instance",
+    # Where the search index lives; empty means <INSTANCE>/index.
+    "INDEX_DIR": "",
+    # Folder holding kb/ and articles/ (the shipped content by default).
+    "CONTENT": str(PROJECT_ROOT),
+    # Empty means SQLite in the instance folder; set a postgresql+psycopg:// URL for PostgreSQL.
+    "DATABASE_URL": "",
+    "SECRET_KEY": "",
+    # How often (seconds) a request may check the content files for changes; editors
+    # expect their change to show "within a few seconds", and a stat walk costs ~1 ms.
+    "RELOAD_INTERVAL": 2.0,
+    # The source document's limit for one attachment.
+    "MAX_FILE_MB": 10,
+    # Whole request cap: several 10 MB files plus the form; above it the user gets a 413 page.
+    "MAX_REQUEST_MB": 60,
+    # Results per search unless the request asks for fewer/more (capped at SEARCH_MAX_LIMIT).
+    "SEARCH_LIMIT": 8,
+    "SEARCH_MAX_LIMIT": 50,
+    # Longer queries are cut, not refused: nobody types more than this into a search box.
+    "QUERY_MAX_CHARS": 300,
+    # Login attempts per email+address in LOGIN_WINDOW seconds before a pause is imposed.
+    "LOGIN_MAX_ATTEMPTS": 5,
+    "LOGIN_WINDOW": 300,
+    # Dialogs a seller may open per hour; a flood is a bug or abuse, not a support need.
+    "DIALOGS_PER_HOUR": 10,
+    # Analytics events older than this many days are deleted.
+    "ANALYTICS_RETENTION_DAYS": 180,
+    "ANALYTICS_ENABLED": True,
+    # Create demo accounts on an empty database (the README's serve command relies on it).
+    "DEMO_ACCOUNTS": True,
+    "SESSION_COOKIE_SECURE": False,
+}
+
+
+def _coerce(value: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, float):
+        return float(value)
+    return value
+
+
+def load_settings(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults, then SPRAVKA_* environment variables, then explicit overrides."""
+    settings = dict(DEFAULTS)
+    for name, default in DEFAULTS.items():
+        raw = os.environ.get(f"SPRAVKA_{name}")
+        if raw is not None:
+            settings[name] = _coerce(raw, default)
+    settings.update(overrides or {})
+    instance = Path(settings["INSTANCE"]).resolve()
+    instance.mkdir(parents=True, exist_ok=True)
+    settings["INSTANCE"] = str(instance)
+    if not settings["DATABASE_URL"]:
+        settings["DATABASE_URL"] = f"sqlite:///{instance / 'spravka.db'}"
+    if not settings["INDEX_DIR"]:
+        settings["INDEX_DIR"] = str(instance / "index")
+    if not settings["SECRET_KEY"]:
+        settings["SECRET_KEY"] = _instance_secret(instance)
+    return settings
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random key kept in the instance folder so sessions survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
