@@ -1,20 +1,113 @@
-"""SearchEngine: the one object the web layer uses to search, reload and read content."""
+"""SearchEngine: the one object the web layer uses to search, reload and read content.
+
+It owns the live index generation and the content it was built from, and swaps both
+together when the files change; a broken change is logged and the last good index keeps
+serving.
+"""
 
 from __future__ import annotations
 
-import html
+import hashlib
 import logging
 import threading
 import time
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from rapidfuzz import fuzz
-
+from search.analysis import Glossary, words
 from search.content import Content, load_content
-from search.errors import ContentError
+from search.decision import RouteProfile, decide, route_profiles, suggest_route
+from search.errors import ContentError, IndexUnavailable
+from search.index import IndexDoc, IndexHandle, IndexStore, build_index
 from search.model import Decision, Entry, Hit, SearchResult
+from search.query import ParsedQuery, parse_query
+from search.ranking import BM25, Candidate, rerank, retrieve, scope_filter
+from search.snippets import make_snippet
 
 log = logging.getLogger(__name__)
+
+# Bump when analysis or the schema changes so old indexes are rebuilt, not misread.
+INDEX_FORMAT = 3
+# Recent results kept per index generation: as-you-type repeats queries (backspace,
+# the debounce firing twice, the full search after the instant one).
+CACHE_SIZE = 2048
+
+
+class QueryRunner:
+    """Runs queries against one opened index generation."""
+
+    def __init__(
+        self, handle: IndexHandle, glossary: Glossary, profiles: list[RouteProfile]
+    ) -> None:
+        self.handle = handle
+        self.glossary = glossary
+        self.profiles = profiles
+        self._cache: OrderedDict[tuple, SearchResult] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    def parse(self, query: str, exact: bool = False) -> ParsedQuery:
+        """Analyse a query against this index's vocabulary."""
+        return parse_query(query, self.handle.vocabulary, self.glossary, exact)
+
+    def run(
+        self,
+        query: str,
+        limit: int = 10,
+        category: str | None = None,
+        topic: str | None = None,
+        exact: bool = False,
+    ) -> SearchResult:
+        """Search; results for the same arguments come from a small cache."""
+        key = (query, limit, category, topic, exact)
+        with self._cache_lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return replace(cached, hits=list(cached.hits))
+        result = self._run(query, limit, category, topic, exact)
+        with self._cache_lock:
+            self._cache[key] = result
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return replace(result, hits=list(result.hits))
+
+    def _run(self, query, limit, category, topic, exact) -> SearchResult:
+        parsed = self.parse(query, exact)
+        result = SearchResult(query, parsed.used_text, normalized=parsed.normalized)
+        if parsed.empty:
+            route = suggest_route(parsed, [], self.profiles, (category, topic))
+            result.decision = Decision("none", *route)
+            return result
+        ranked = rerank(parsed, retrieve(self.handle, parsed, scope_filter(category, topic)))
+        result.decision = decide(parsed, ranked, self.profiles, (category, topic))
+        result.hits = [self._hit(c, parsed) for c in ranked[:limit]]
+        return result
+
+    def _hit(self, c: Candidate, parsed: ParsedQuery) -> Hit:
+        f = c.fields
+        prefixes = tuple(w.typed for w in parsed.words if w.prefix and len(w.typed) >= 2)
+        snippet = make_snippet(f.get("text", ""), parsed.all_terms(), prefixes)
+        topics = f.get("topics", "").split()
+        return Hit(
+            c.id,
+            f.get("kind", "article"),
+            f.get("display_title", ""),
+            f.get("url", ""),
+            snippet,
+            f.get("category", ""),
+            topics[0] if topics else None,
+            c.score,
+        )
+
+
+@dataclass
+class _Live:
+    """What is served now: an index generation and the content it was built from."""
+
+    content: Content
+    runner: QueryRunner
+    fingerprint: str
 
 
 class SearchEngine:
@@ -22,40 +115,129 @@ class SearchEngine:
 
     def __init__(self, content_root: Path, index_root: Path, reload_interval: float = 2.0) -> None:
         self.content_root = Path(content_root)
-        self.index_root = Path(index_root)
+        self.store = IndexStore(Path(index_root))
         self.reload_interval = reload_interval
-        self.content = Content(root=self.content_root)
         self.errors: list[ContentError] = []
-        self._lock = threading.Lock()
+        self._live: _Live | None = None
+        self._build_lock = threading.Lock()
         self._checked_at = 0.0
+        self._failed_fingerprint: str | None = None
 
     # -- lifecycle -------------------------------------------------------------
     def ensure_index(self) -> None:
-        """Load the content and build the index if none is usable yet."""
-        self.rebuild()
+        """Open the current index if it matches the content, else build one."""
+        fingerprint = self.fingerprint()
+        current = self.store.current()
+        if current is not None and self._open_if_fresh(current, fingerprint):
+            return
+        self.rebuild(allow_partial=self._live is None)
 
-    def rebuild(self) -> list[ContentError]:
-        """Validate content; when valid, build a fresh index and swap it in. Returns problems."""
-        content, errors = load_content(self.content_root)
-        with self._lock:
+    def rebuild(self, allow_partial: bool = False) -> list[ContentError]:
+        """Validate content; when valid, build a fresh index and swap it in. Returns problems.
+
+        With `allow_partial` (nothing served yet), valid entries are indexed despite errors.
+        """
+        with self._build_lock:
+            fingerprint = self.fingerprint()
+            content, errors = load_content(self.content_root)
             self.errors = errors
-            if errors:
-                for error in errors:
-                    log.error("content problem, keeping the last good index: %s", error)
+            for error in errors:
+                log.error("content problem: %s", error)
+            if errors and not (allow_partial or self._live is None):
+                self._failed_fingerprint = fingerprint
+                log.error("content has %d problems; the last good index keeps serving", len(errors))
                 return errors
-            self.content = content
-        return []
+            self._install(content, fingerprint, self._build(content, fingerprint))
+            self._failed_fingerprint = None
+            return errors
 
     def maybe_reload(self) -> None:
-        """Rebuild when content files changed; cheap and throttled, called on each request."""
+        """Pick up changed content files; throttled and cheap, called on each request."""
         now = time.monotonic()
         if now - self._checked_at < self.reload_interval:
             return
         self._checked_at = now
+        fingerprint = self.fingerprint()
+        live = self._live
+        if live and fingerprint in (live.fingerprint, self._failed_fingerprint):
+            return
+        if not self._build_lock.acquire(blocking=False):
+            return  # another thread is rebuilding; keep serving the current index
+        try:
+            current = self.store.current()
+            if current is not None and self._open_if_fresh(current, fingerprint):
+                return
+        finally:
+            self._build_lock.release()
+        self.rebuild()
+
+    def fingerprint(self) -> str:
+        """A hash of every content file's name, size and modification time."""
+        h = hashlib.sha256(str(INDEX_FORMAT).encode())
+        for folder, pattern in (("kb", "**/*.yaml"), ("articles", "*/*.md")):
+            for path in sorted((self.content_root / folder).glob(pattern)):
+                st = path.stat()
+                h.update(
+                    f"{path.relative_to(self.content_root)}|{st.st_size}|{st.st_mtime_ns}".encode()
+                )
+        return h.hexdigest()
+
+    def _build(self, content: Content, fingerprint: str) -> Path:
+        generation = self.store.new_generation()
+        try:
+            glossary_words = [w for group in content.glossary for m in group for w in words(m)]
+            docs = [
+                IndexDoc.from_entry(e, self._topic_names(content, e)) for e in content.published()
+            ]
+            glossary = Glossary.from_groups(content.glossary)
+            meta = {"fingerprint": fingerprint, "format": INDEX_FORMAT}
+            build_index(generation, docs, glossary, meta, glossary_words)
+        except BaseException:
+            self.store.discard(generation)
+            raise
+        self.store.publish(generation)
+        return generation
+
+    def _open_if_fresh(self, generation: Path, fingerprint: str) -> bool:
+        try:
+            handle = IndexHandle(generation, BM25)
+        except Exception:  # a damaged or foreign folder: rebuild instead
+            log.warning("cannot open index %s; rebuilding", generation, exc_info=True)
+            return False
+        if handle.meta.get("fingerprint") != fingerprint:
+            return False
+        content, errors = load_content(self.content_root)
+        self.errors = errors
+        self._install_handle(content, fingerprint, handle)
+        return True
+
+    def _install(self, content: Content, fingerprint: str, generation: Path) -> None:
+        self._install_handle(content, fingerprint, IndexHandle(generation, BM25))
+
+    def _install_handle(self, content: Content, fingerprint: str, handle: IndexHandle) -> None:
+        glossary = Glossary.from_groups(content.glossary)
+        runner = QueryRunner(handle, glossary, route_profiles(content, glossary))
+        self._live = _Live(content, runner, fingerprint)  # one assignment: readers see old or new
+        log.info("serving index %s (%d documents)", handle.directory.name, handle.doc_count)
+
+    @staticmethod
+    def _topic_names(content: Content, entry: Entry) -> str:
+        cat = content.categories.get(entry.category)
+        return " ".join(t.name for t in cat.topics if t.id in entry.topics) if cat else ""
 
     # -- reading ---------------------------------------------------------------
+    def _current(self) -> _Live:
+        if self._live is None:
+            raise IndexUnavailable("the index has not been built")
+        return self._live
+
+    @property
+    def content(self) -> Content:
+        """The content the live index was built from."""
+        return self._current().content
+
     def entry(self, entry_id: str, include_drafts: bool = False) -> Entry | None:
-        """The entry with this id (following redirects are the caller's job), or None."""
+        """The entry with this id (None if unknown, or a draft and drafts are not asked for)."""
         entry = self.content.entries.get(entry_id)
         if entry is None or (not entry.published and not include_drafts):
             return None
@@ -68,46 +250,35 @@ class SearchEngine:
         limit: int = 10,
         category: str | None = None,
         topic: str | None = None,
+        exact: bool = False,
     ) -> SearchResult:
-        """Search published entries; returns hits, the rewritten query and the decision."""
-        scored = []
-        for e in self.content.published():
-            if category and e.category != category:
-                continue
-            if topic and topic not in e.topics:
-                continue
-            s = fuzz.WRatio(query.lower(), e.title.lower())
-            scored.append((s, e))
-        scored.sort(key=lambda t: -t[0])
-        hits = [self.hit(e, s) for s, e in scored[:limit] if s > 50] if query.strip() else []
-        match = "strong" if hits and hits[0].score > 90 else ("weak" if hits else "none")
-        cat = hits[0].category if hits else category
-        return SearchResult(query, None, hits, Decision(match, cat, topic))
+        """Search published entries: hits, the rewritten query and the deflection decision."""
+        return self._current().runner.run(query, limit, category, topic, exact)
 
     def related(self, entry_id: str, limit: int = 5) -> list[Hit]:
-        """Entries related to one: same topic first, then by search similarity."""
-        entry = self.content.entries.get(entry_id)
+        """Entries related to one: the same topic first, then similar by search."""
+        live = self._current()
+        entry = live.content.entries.get(entry_id)
         if entry is None:
             return []
-        same = [
-            e for e in self.content.in_category(entry.category, entry.topic) if e.id != entry_id
-        ]
-        return [self.hit(e, 0.0) for e in same[:limit]]
+        hits: dict[str, Hit] = {}
+        for other in live.content.in_category(entry.category, entry.topic):
+            if other.id != entry_id:
+                hits[other.id] = Hit(
+                    other.id,
+                    other.kind,
+                    other.title,
+                    other.url,
+                    "",
+                    other.category,
+                    other.topic,
+                    0.0,
+                )
+        for hit in live.runner.run(entry.title + " ", limit + 1).hits:
+            if hit.id != entry_id and hit.id not in hits:
+                hits[hit.id] = hit
+        return list(hits.values())[:limit]
 
     def normalize(self, query: str) -> str:
-        """The normalised form of a query (layout fixed, typos corrected, lemmas)."""
-        return " ".join(query.lower().split())
-
-    def hit(self, entry: Entry, score: float) -> Hit:
-        """A Hit for an entry."""
-        snippet = html.escape(entry.summary or entry.body[:200])
-        return Hit(
-            entry.id,
-            entry.kind,
-            entry.title,
-            entry.url,
-            snippet,
-            entry.category,
-            entry.topic,
-            score,
-        )
+        """The normalised form of a query: layout fixed, typos corrected, lemmas."""
+        return self._current().runner.parse(query).normalized

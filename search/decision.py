@@ -1,0 +1,132 @@
+"""The deflection decision: show the answer (strong), offer both (weak) or hand off (none).
+
+A confident wrong answer costs the seller more than a dialog, so `strong` needs the top
+entry to cover the question, resemble it, and stand clear of the runner-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from search.analysis import index_terms
+from search.content import Content
+from search.model import Decision
+from search.query import ParsedQuery
+from search.ranking import Candidate
+
+# Confidence mix. Coverage of the question's rare words is the best single signal on the
+# dev queries; resemblance to the title/question guards against answers that merely
+# share vocabulary; the gap to the runner-up guards against a coin toss between two.
+C_COVERAGE = 0.45
+C_TITLE = 0.20
+C_SIMILARITY = 0.20
+C_MARGIN = 0.15
+# Thresholds (tuned on ../shared/eval/dev-queries.yaml with bench/relevance.py --kb):
+# STRONG keeps wrong strong answers under 3% while most answerable questions still
+# deflect; WEAK is the floor below which results are noise and the form is the answer.
+STRONG_THRESHOLD = 0.62
+STRONG_MIN_COVERAGE = 0.60
+WEAK_THRESHOLD = 0.25
+# A category/topic is suggested for the dialog only with this much evidence.
+ROUTE_MIN_SCORE = 0.15
+
+
+@dataclass(frozen=True)
+class RouteProfile:
+    """Terms of a category (name, description) and of each of its topics."""
+
+    category: str
+    terms: frozenset[str]
+    topics: tuple[tuple[str, frozenset[str]], ...]
+
+
+def route_profiles(content: Content, glossary=None) -> list[RouteProfile]:
+    """Profiles used to suggest where a dialog should go."""
+    from search.analysis import EMPTY_GLOSSARY
+
+    g = glossary or EMPTY_GLOSSARY
+    profiles = []
+    for cat in content.categories.values():
+        topics = tuple((t.id, frozenset(index_terms(t.name, g))) for t in cat.topics)
+        terms = frozenset(index_terms(f"{cat.name} {cat.description}", g))
+        profiles.append(RouteProfile(cat.id, terms, topics))
+    return profiles
+
+
+def confidence(parsed: ParsedQuery, ranked: list[Candidate]) -> float:
+    """How sure we are that the top candidate answers the query (0..1)."""
+    if not ranked:
+        return 0.0
+    top = ranked[0]
+    title_terms = " ".join(sorted(top.fields.get("title_lemmas", "").split()))
+    query_terms = " ".join(sorted(w.terms[0] for w in parsed.words))
+    similarity = fuzz.token_set_ratio(query_terms, title_terms) / 100.0
+    margin = 1.0 if len(ranked) == 1 else max(0.0, 1 - ranked[1].score / (top.score or 1))
+    return (
+        C_COVERAGE * top.coverage
+        + C_TITLE * top.title_coverage
+        + C_SIMILARITY * similarity
+        + C_MARGIN * margin
+    )
+
+
+def decide(
+    parsed: ParsedQuery,
+    ranked: list[Candidate],
+    profiles: list[RouteProfile],
+    scope: tuple[str | None, str | None] = (None, None),
+) -> Decision:
+    """Strong, weak or none, with the dialog's suggested category/topic when not strong."""
+    conf = confidence(parsed, ranked)
+    if ranked and conf >= STRONG_THRESHOLD and ranked[0].coverage >= STRONG_MIN_COVERAGE:
+        top = ranked[0].fields
+        return Decision("strong", top.get("category"), _first_topic(top), conf)
+    match = "weak" if ranked and conf >= WEAK_THRESHOLD else "none"
+    category, topic = suggest_route(parsed, ranked if match == "weak" else [], profiles, scope)
+    return Decision(match, category, topic, conf)
+
+
+def suggest_route(
+    parsed: ParsedQuery,
+    ranked: list[Candidate],
+    profiles: list[RouteProfile],
+    scope: tuple[str | None, str | None] = (None, None),
+) -> tuple[str | None, str | None]:
+    """The category (and topic) a dialog about this query most likely belongs to."""
+    if scope[0]:
+        return scope[0], scope[1] or _best_topic(parsed, profiles, scope[0])
+    total = sum(w.weight for w in parsed.words) or 1.0
+    scores: dict[str, float] = {}
+    for p in profiles:
+        named = p.terms.union(*(t for _, t in p.topics)) if p.topics else p.terms
+        scores[p.category] = (
+            sum(w.weight for w in parsed.words if named.intersection(w.terms)) / total
+        )
+    for rank, c in enumerate(ranked[:3]):
+        cat = c.fields.get("category", "")
+        scores[cat] = scores.get(cat, 0.0) + c.coverage / (2 + rank)
+    if not scores:
+        return None, None
+    best = max(scores, key=scores.get)
+    if scores[best] < ROUTE_MIN_SCORE:
+        return None, None
+    return best, _best_topic(parsed, profiles, best)
+
+
+def _best_topic(parsed: ParsedQuery, profiles: list[RouteProfile], category: str) -> str | None:
+    profile = next((p for p in profiles if p.category == category), None)
+    if profile is None:
+        return None
+    best, best_score = None, 0.0
+    for topic, terms in profile.topics:
+        score = sum(w.weight for w in parsed.words if terms.intersection(w.terms))
+        if score > best_score:
+            best, best_score = topic, score
+    return best
+
+
+def _first_topic(fields: dict) -> str | None:
+    topics = fields.get("topics", "").split()
+    return topics[0] if topics else None

@@ -1,0 +1,203 @@
+"""The Whoosh index: schema, building into a fresh folder, atomic swap, per-thread searchers.
+
+Terms are analysed by search.analysis before they reach Whoosh (a whitespace tokenizer
+only splits them), so indexing and querying share one Russian analysis. Each build goes
+into its own folder; the CURRENT file names the live one and is replaced atomically, so
+a search never sees a half-built index.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.scoring import BM25F, WeightingModel
+from whoosh.searching import Searcher
+
+from search.analysis import EMPTY_GLOSSARY, Glossary, index_terms
+from search.errors import IndexUnavailable
+from search.model import Entry
+from search.plaintext import markdown_to_text
+from search.vocabulary import Vocabulary
+
+log = logging.getLogger(__name__)
+
+CURRENT = "CURRENT"
+VOCABULARY = "vocabulary.pickle"
+META = "meta.json"
+# Generations kept besides the live one, so a reader that just opened the previous one
+# can finish; older ones are deleted.
+KEEP_PREVIOUS = 1
+
+
+def _terms_field() -> TEXT:
+    # No positions: queries are bags of lemmas, and positions would double index size.
+    return TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False)
+
+
+SCHEMA = Schema(
+    id=ID(stored=True, unique=True),
+    kind=ID(stored=True),
+    category=ID(stored=True),
+    topics=KEYWORD(stored=True),
+    title=_terms_field(),
+    tags=_terms_field(),
+    body=_terms_field(),
+    display_title=STORED,
+    url=STORED,
+    text=STORED,  # plain text for snippets
+    lemmas=STORED,  # every term of the document, for query coverage in re-ranking
+    title_lemmas=STORED,
+)
+
+
+@dataclass(frozen=True)
+class IndexDoc:
+    """One searchable document: a help-center entry or, in benchmarks, any passage."""
+
+    id: str
+    title: str
+    body: str  # plain text
+    kind: str = "article"
+    category: str = ""
+    topics: tuple[str, ...] = ()
+    tags: str = ""
+    url: str = ""
+
+    @classmethod
+    def from_entry(cls, entry: Entry, topic_names: str = "") -> IndexDoc:
+        """The searchable form of an entry (its topic names count as tags)."""
+        body = markdown_to_text(entry.body)
+        if entry.summary:
+            body = entry.summary + "\n" + body
+        tags = " ".join((*entry.tags, topic_names))
+        return cls(
+            entry.id, entry.title, body, entry.kind, entry.category, entry.topics, tags, entry.url
+        )
+
+
+def _fields(doc: IndexDoc, glossary: Glossary) -> dict:
+    title = index_terms(doc.title, glossary)
+    tags = index_terms(doc.tags, glossary)
+    body = index_terms(doc.body, glossary)
+    return {
+        "id": doc.id,
+        "kind": doc.kind,
+        "category": doc.category,
+        "topics": " ".join(doc.topics),
+        "title": " ".join(title),
+        "tags": " ".join(tags),
+        "body": " ".join(body),
+        "display_title": doc.title,
+        "url": doc.url,
+        "text": doc.body,
+        "lemmas": " ".join(sorted(set(title) | set(tags) | set(body))),
+        "title_lemmas": " ".join(sorted(set(title))),
+    }
+
+
+def build_index(
+    directory: Path,
+    docs: Iterable[IndexDoc],
+    glossary: Glossary = EMPTY_GLOSSARY,
+    meta: dict | None = None,
+    extra_words: Iterable[str] = (),
+) -> None:
+    """Write a complete index (Whoosh segments, vocabulary, metadata) into `directory`."""
+    directory.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(directory), SCHEMA)
+    writer = ix.writer(limitmb=256)
+    texts: list[str] = []
+    try:
+        for doc in docs:
+            writer.add_document(**_fields(doc, glossary))
+            texts.append(f"{doc.title} {doc.tags} {doc.body}")
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(optimize=True)
+    Vocabulary.build(texts, extra_words).save(directory / VOCABULARY)
+    (directory / META).write_text(json.dumps(meta or {}, ensure_ascii=False))
+
+
+class IndexHandle:
+    """One opened index generation: a searcher per thread, its vocabulary and metadata."""
+
+    def __init__(self, directory: Path, weighting: WeightingModel | None = None) -> None:
+        self.directory = directory
+        self.weighting = weighting or BM25F()
+        self.ix = whoosh_index.open_dir(str(directory))
+        self.vocabulary = Vocabulary.load(directory / VOCABULARY)
+        self.meta = json.loads((directory / META).read_text())
+        self._local = threading.local()
+
+    def searcher(self) -> Searcher:
+        """This thread's searcher; Whoosh searchers must not be shared between threads."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._local.searcher = self.ix.searcher(weighting=self.weighting)
+        return searcher
+
+    @property
+    def doc_count(self) -> int:
+        """Number of documents in the index."""
+        return self.vocabulary.doc_count
+
+
+class IndexStore:
+    """A folder of index generations with an atomically replaced CURRENT pointer."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def current(self) -> Path | None:
+        """The live generation's folder, or None when nothing was built yet."""
+        try:
+            name = (self.root / CURRENT).read_text().strip()
+        except FileNotFoundError:
+            return None
+        path = self.root / name
+        return path if (path / META).exists() else None
+
+    def new_generation(self) -> Path:
+        """A fresh, empty folder for the next build."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = self.root / f"gen-{time.time_ns()}-{os.getpid()}-{threading.get_ident() % 10000}"
+        path.mkdir()
+        return path
+
+    def publish(self, generation: Path) -> None:
+        """Make `generation` the live index (atomic rename), then drop old generations."""
+        pointer = self.root / f"{CURRENT}.{os.getpid()}.{threading.get_ident()}.tmp"
+        pointer.write_text(generation.name)
+        os.replace(pointer, self.root / CURRENT)
+        self._cleanup(keep=generation)
+
+    def discard(self, generation: Path) -> None:
+        """Remove a generation that failed to build."""
+        shutil.rmtree(generation, ignore_errors=True)
+
+    def open_current(self, weighting: WeightingModel | None = None) -> IndexHandle:
+        """Open the live generation or raise IndexUnavailable."""
+        path = self.current()
+        if path is None:
+            raise IndexUnavailable(f"no index in {self.root}")
+        return IndexHandle(path, weighting)
+
+    def _cleanup(self, keep: Path) -> None:
+        gens = sorted(
+            (p for p in self.root.glob("gen-*") if p.is_dir() and p != keep),
+            key=lambda p: p.stat().st_mtime,
+        )
+        for old in gens[: max(0, len(gens) - KEEP_PREVIOUS)]:
+            shutil.rmtree(old, ignore_errors=True)
