@@ -82,9 +82,9 @@ class Fts5:
 
     name = "fts5"
 
-    def __init__(self, docs: Iterable[IndexDoc]) -> None:
+    def __init__(self, docs: Iterable[IndexDoc], path: Path | None = None) -> None:
         started = time.perf_counter()
-        self.db = sqlite3.connect(":memory:", check_same_thread=False)
+        self.db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
         self.db.execute(
             "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, text,"
             " tokenize='unicode61 remove_diacritics 2')"
@@ -96,7 +96,7 @@ class Fts5:
         self.build_s = time.perf_counter() - started
 
     def search(self, query: str, limit: int = 10) -> list[str]:
-        tokens = re.findall(r"\w+", query.lower())
+        tokens = re.findall(r"\w+", query.lower())[:32]
         if not tokens:
             return []
         terms = [f'"{t}"' for t in tokens[:-1]] + [f'"{tokens[-1]}"*']

@@ -19,8 +19,9 @@ TOKEN = re.compile(r"[a-zа-я0-9]+(?:[.,][0-9]+)?")
 # name one seller's item, never a help topic, so they must not steer ranking.
 MAX_MEANINGFUL_DIGITS = 4
 
-# Function words and seller small talk; lemmas. Kept: не/нет/нельзя/после, which change
-# the meaning of help questions ("не отвечает", "изменить нельзя").
+# Function words and seller small talk; lemmas. "не"/"нет" go too: the word they negate
+# carries the topic ("не отвечает" → отвечать), and in a large index their posting lists
+# cost more than everything else in the query. Kept: нельзя/после, which do tell topics apart.
 STOP_LEMMAS = frozenset(
     """
     и в во что он на я с со как а то весь она так его но да ты к у же вы за бы по только
@@ -32,7 +33,7 @@ STOP_LEMMAS = frozenset(
     через эти нас про всего них какая много разве эту моя впрочем хорошо свой этой перед
     иногда лучше чуть том такой им более всегда конечно всю между это который наш ваш
     делать сделать здравствуйте добрый день пожалуйста подсказать помочь спасибо вообще
-    очень просто почему зачем каков сколько какой-то что-то кто-то уже всё мочь хотеть
+    очень просто почему зачем каков сколько какой-то что-то кто-то уже всё мочь хотеть не нет
     """.split()
 )
 

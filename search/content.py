@@ -92,6 +92,7 @@ class _Loader:
         self.content = Content(root=root)
         self._body_lines: dict[str, int] = {}
         self._topic_lines: dict[tuple[str, str], int] = {}
+        self._unknown_reported: set[tuple[str, str]] = set()
 
     def load(self) -> Content:
         self._guard(self._load_categories)
@@ -195,7 +196,8 @@ class _Loader:
             cid, name.strip(), description.strip(), tuple(topics)
         )
         for raw, topic in zip(item.get("topics") or [], topics, strict=False):
-            self._topic_lines[(cid, topic.id)] = getattr(raw, "line", item.line)
+            line = raw.line_of("faq") if isinstance(raw, LineDict) else item.line
+            self._topic_lines[(cid, topic.id)] = line
 
     def _topic(self, raw: Any, category: str, shown: str, seen: list[str]) -> Topic | None:
         item = self._mapping(raw, shown, "a topic")
@@ -226,10 +228,10 @@ class _Loader:
         for raw in self._field(data, "entries", list, shown) or []:
             item = self._mapping(raw, shown, "an entry")
             if item is not None and category is not None:
-                self._add_faq(item, category, shown)
+                self._add_faq(item, category, shown, data.line_of("category"))
 
-    def _add_faq(self, item: LineDict, category: str, shown: str) -> None:
-        common = self._common(item, shown, category, title_key="question")
+    def _add_faq(self, item: LineDict, category: str, shown: str, category_line: int) -> None:
+        common = self._common(item, shown, category, "question", category_line)
         answer = self._field(item, "answer", str, shown)
         topic = self._field(item, "topic", str, shown)
         if common is None or answer is None or topic is None:
@@ -245,7 +247,7 @@ class _Loader:
         if item is None:
             return
         category = self._field(item, "category", str, shown)
-        common = self._common(item, shown, category, title_key="title")
+        common = self._common(item, shown, category, "title", item.line_of("category"))
         if common is None or category is None:
             return
         expected = f"{path.parent.name}/{path.stem}"
@@ -265,7 +267,7 @@ class _Loader:
         self._add_entry(entry, body_line)
 
     def _common(
-        self, item: LineDict, shown: str, category: str | None, title_key: str
+        self, item: LineDict, shown: str, category: str | None, title_key: str, category_line: int
     ) -> dict | None:
         """Fields every entry has; None when a required one is missing or wrong."""
         eid = self._field(item, "id", str, shown)
@@ -280,12 +282,12 @@ class _Loader:
             self._error(
                 shown, item.line_of("id"), f"id '{eid}' must start with its category '{category}/'"
             )
-        if category not in self.content.categories:
-            self._error(
-                shown,
-                item.line_of("category") if "category" in item else item.line,
-                f"unknown category '{category}'",
-            )
+        if (
+            category not in self.content.categories
+            and (shown, category) not in self._unknown_reported
+        ):
+            self._unknown_reported.add((shown, category))
+            self._error(shown, category_line, f"unknown category '{category}'")
         status = self._field(item, "status", str, shown, required=False) or "published"
         if status not in STATUSES:
             self._error(

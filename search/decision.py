@@ -28,6 +28,9 @@ C_MARGIN = 0.15
 # deflect; WEAK is the floor below which results are noise and the form is the answer.
 STRONG_THRESHOLD = 0.62
 STRONG_MIN_COVERAGE = 0.60
+# Two entries within 4% of each other are a coin toss (e.g. "товар пропал из остатков" vs
+# "товар есть в остатках, но не продаётся"): show both rather than pick one.
+STRONG_MIN_MARGIN = 0.04
 WEAK_THRESHOLD = 0.25
 # A category/topic is suggested for the dialog only with this much evidence.
 ROUTE_MIN_SCORE = 0.15
@@ -63,7 +66,7 @@ def confidence(parsed: ParsedQuery, ranked: list[Candidate]) -> float:
     title_terms = " ".join(sorted(top.fields.get("title_lemmas", "").split()))
     query_terms = " ".join(sorted(w.terms[0] for w in parsed.words))
     similarity = fuzz.token_set_ratio(query_terms, title_terms) / 100.0
-    margin = 1.0 if len(ranked) == 1 else max(0.0, 1 - ranked[1].score / (top.score or 1))
+    margin = _margin(ranked)
     return (
         C_COVERAGE * top.coverage
         + C_TITLE * top.title_coverage
@@ -80,7 +83,12 @@ def decide(
 ) -> Decision:
     """Strong, weak or none, with the dialog's suggested category/topic when not strong."""
     conf = confidence(parsed, ranked)
-    if ranked and conf >= STRONG_THRESHOLD and ranked[0].coverage >= STRONG_MIN_COVERAGE:
+    if (
+        ranked
+        and conf >= STRONG_THRESHOLD
+        and ranked[0].coverage >= STRONG_MIN_COVERAGE
+        and _margin(ranked) >= STRONG_MIN_MARGIN
+    ):
         top = ranked[0].fields
         return Decision("strong", top.get("category"), _first_topic(top), conf)
     match = "weak" if ranked and conf >= WEAK_THRESHOLD else "none"
@@ -125,6 +133,13 @@ def _best_topic(parsed: ParsedQuery, profiles: list[RouteProfile], category: str
         if score > best_score:
             best, best_score = topic, score
     return best
+
+
+def _margin(ranked: list[Candidate]) -> float:
+    """Relative lead of the top candidate over the runner-up (1.0 when alone)."""
+    if len(ranked) < 2:
+        return 1.0
+    return max(0.0, 1 - ranked[1].score / (ranked[0].score or 1.0))
 
 
 def _first_topic(fields: dict) -> str | None:

@@ -58,6 +58,8 @@ SCHEMA = Schema(
     text=STORED,  # plain text for snippets
     lemmas=STORED,  # every term of the document, for query coverage in re-ranking
     title_lemmas=STORED,
+    head_lemmas=STORED,
+    title_terms=STORED,  # title terms in order, for similarity to the query  # title and tags: the words a seller's question is made of
 )
 
 
@@ -103,6 +105,8 @@ def _fields(doc: IndexDoc, glossary: Glossary) -> dict:
         "text": doc.body,
         "lemmas": " ".join(sorted(set(title) | set(tags) | set(body))),
         "title_lemmas": " ".join(sorted(set(title))),
+        "head_lemmas": " ".join(sorted(set(title) | set(tags))),
+        "title_terms": " ".join(t for t in title if not t.startswith("g:")),
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
 from whoosh import scoring
 from whoosh.query import And, Or, Query, Term
 
@@ -22,19 +23,29 @@ TITLE_WEIGHT = 3.0
 TAGS_WEIGHT = 2.0
 BODY_WEIGHT = 1.0
 FIELD_WEIGHTS = {"title": TITLE_WEIGHT, "tags": TAGS_WEIGHT, "body": BODY_WEIGHT}
+LONG_FIELDS = frozenset({"body"})
+# A word found in more than 2% of all bodies (and in over 500 of them) is, for ranking,
+# a stop word of this collection: its idf is tiny, yet walking its postings is most of
+# a query's cost in a large index. Such words still count in titles and tags. A help
+# center of a few thousand entries never reaches the floor, so this only acts at scale.
+BODY_COMMON_SHARE = 0.02
+BODY_COMMON_FLOOR = 500
 # Prefix expansions are guesses at the unfinished word: worth a little less than a word
 # the seller finished typing.
 EXPANSION_WEIGHT = 0.8
 # Glossary tokens stand in for the typed word; equal weight would double-count it.
 GLOSSARY_WEIGHT = 0.7
 # Candidates taken from BM25F for re-ranking: the right answer for dev queries is always
-# within the first 20; 40 leaves room while keeping stored-field reads cheap.
-CANDIDATES = 40
+# within the first 15; 25 leaves room while keeping stored-field reads (the main cost
+# after matching) cheap.
+CANDIDATES = 25
 # Re-rank mix (sums to 1). Coverage decides most: on the dev queries it alone orders the
 # right answer first more often than BM25F; BM25F breaks ties between covering documents.
-W_BM25 = 0.35
-W_COVERAGE = 0.45
-W_TITLE_COVERAGE = 0.20
+W_BM25 = 0.25
+W_COVERAGE = 0.25
+W_HEAD_COVERAGE = 0.20
+W_TITLE_COVERAGE = 0.10
+W_SIMILARITY = 0.20
 # BM25 parameters: short FAQ answers and long articles live in one index; b=0.75 keeps
 # long articles from winning on length alone.
 BM25 = scoring.BM25F(B=0.75, K1=1.2)
@@ -48,20 +59,30 @@ class Candidate:
     fields: dict
     bm25: float
     coverage: float = 0.0
+    head_coverage: float = 0.0
     title_coverage: float = 0.0
+    similarity: float = 0.0
     score: float = 0.0
 
 
-def build_query(parsed: ParsedQuery) -> Query:
-    """Whoosh query: each word an OR of its terms over the fields, the words OR-ed together."""
+def build_query(parsed: ParsedQuery, common_in_body: frozenset[str] = frozenset()) -> Query:
+    """Whoosh query: each word an OR of its terms over the fields, the words OR-ed together.
+
+    Terms in `common_in_body` are not looked up in bodies (see BODY_COMMON_SHARE).
+    """
     word_queries = []
     for word in parsed.words:
         alternatives = []
         for n, term in enumerate(word.terms):
             boost = GLOSSARY_WEIGHT if term.startswith("g:") else 1.0
-            if word.prefix and n > 0 and not term.startswith("g:"):
+            expansion = word.prefix and n > 0 and not term.startswith("g:")
+            if expansion:
                 boost = EXPANSION_WEIGHT
             for field, weight in FIELD_WEIGHTS.items():
+                # Guesses at an unfinished word are looked up in the short fields only:
+                # a prefix over bodies expands to thousands of postings in a large index.
+                if field in LONG_FIELDS and (expansion or term in common_in_body):
+                    continue
                 alternatives.append(Term(field, term, boost=weight * boost))
         word_queries.append(Or(alternatives))
     return Or(word_queries)
@@ -82,26 +103,38 @@ def scope_filter(category: str | None, topic: str | None) -> Query | None:
 def retrieve(handle: IndexHandle, parsed: ParsedQuery, scope: Query | None) -> list[Candidate]:
     """BM25F candidates for a parsed query."""
     searcher = handle.searcher()
-    results = searcher.search(build_query(parsed), limit=CANDIDATES, filter=scope)
+    common = _common_in_body(searcher, parsed)
+    results = searcher.search(build_query(parsed, common), limit=CANDIDATES, filter=scope)
     return [Candidate(hit["id"], hit.fields(), hit.score) for hit in results]
 
 
+def _common_in_body(searcher, parsed: ParsedQuery) -> frozenset[str]:
+    limit = max(BODY_COMMON_FLOOR, BODY_COMMON_SHARE * searcher.doc_count())
+    return frozenset(t for t in parsed.all_terms() if searcher.doc_frequency("body", t) > limit)
+
+
 def rerank(parsed: ParsedQuery, candidates: list[Candidate]) -> list[Candidate]:
-    """Score candidates by BM25F and query coverage; best first."""
+    """Score candidates by BM25F, query coverage and resemblance to the title; best first."""
     if not candidates:
         return []
     total = sum(w.weight for w in parsed.words) or 1.0
     top_bm25 = max(c.bm25 for c in candidates) or 1.0
+    query_text = " ".join(w.terms[0] for w in parsed.words)
     for c in candidates:
-        lemmas = set(c.fields.get("lemmas", "").split())
-        title = set(c.fields.get("title_lemmas", "").split())
-        c.coverage = sum(w.weight for w in parsed.words if lemmas.intersection(w.terms)) / total
-        c.title_coverage = (
-            sum(w.weight for w in parsed.words if title.intersection(w.terms)) / total
-        )
+        c.coverage = _coverage(parsed, c.fields.get("lemmas", ""), total)
+        c.head_coverage = _coverage(parsed, c.fields.get("head_lemmas", ""), total)
+        c.title_coverage = _coverage(parsed, c.fields.get("title_lemmas", ""), total)
+        c.similarity = fuzz.token_sort_ratio(query_text, c.fields.get("title_terms", "")) / 100
         c.score = (
             W_BM25 * c.bm25 / top_bm25
             + W_COVERAGE * c.coverage
+            + W_HEAD_COVERAGE * c.head_coverage
             + W_TITLE_COVERAGE * c.title_coverage
+            + W_SIMILARITY * c.similarity
         )
     return sorted(candidates, key=lambda c: -c.score)
+
+
+def _coverage(parsed: ParsedQuery, stored_terms: str, total: float) -> float:
+    terms = set(stored_terms.split())
+    return sum(w.weight for w in parsed.words if terms.intersection(w.terms)) / total

@@ -12,18 +12,30 @@ _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
 _WORD = re.compile(r"[A-Za-zА-Яа-яЁё0-9]+")
 
 
-def _matches(word: str, terms: set[str], prefixes: tuple[str, ...]) -> bool:
-    folded = fold(word)
-    return lemma(folded) in terms or (bool(prefixes) and folded.startswith(prefixes))
+class _Matcher:
+    """Decides whether a word of a document matches the query; remembers every answer."""
+
+    def __init__(self, terms: set[str], prefixes: tuple[str, ...]) -> None:
+        self.terms = terms
+        self.prefixes = prefixes
+        self.memo: dict[str, bool] = {}
+
+    def __call__(self, word: str) -> bool:
+        found = self.memo.get(word)
+        if found is None:
+            folded = fold(word)
+            found = lemma(folded) in self.terms or bool(
+                self.prefixes and folded.startswith(self.prefixes)
+            )
+            self.memo[word] = found
+        return found
 
 
-def _best_passage(text: str, terms: set[str], prefixes: tuple[str, ...]) -> str:
+def _best_passage(text: str, matches: _Matcher) -> str:
     sentences = [s for s in _SENTENCE.split(text) if s.strip()]
     if not sentences:
         return ""
-    scores = [
-        len({fold(w) for w in _WORD.findall(s) if _matches(w, terms, prefixes)}) for s in sentences
-    ]
+    scores = [len({w for w in _WORD.findall(s) if matches(w)}) for s in sentences]
     best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
     passage = sentences[best]
     for extra in sentences[best + 1 :]:
@@ -35,20 +47,25 @@ def _best_passage(text: str, terms: set[str], prefixes: tuple[str, ...]) -> str:
 
 def highlight(text: str, terms: set[str], prefixes: tuple[str, ...] = ()) -> str:
     """Escape text and wrap words matching the query in <mark>."""
+    return _highlight(text, _Matcher(terms, prefixes))
+
+
+def _highlight(text: str, matches: _Matcher) -> str:
     out, pos = [], 0
     for m in _WORD.finditer(text):
-        out.append(html.escape(text[pos : m.start()]))
-        word = html.escape(m.group())
-        out.append(f"<mark>{word}</mark>" if _matches(m.group(), terms, prefixes) else word)
-        pos = m.end()
+        if matches(m.group()):
+            out.append(html.escape(text[pos : m.start()]))
+            out.append(f"<mark>{html.escape(m.group())}</mark>")
+            pos = m.end()
     out.append(html.escape(text[pos:]))
     return "".join(out)
 
 
 def make_snippet(text: str, terms: set[str], prefixes: tuple[str, ...] = ()) -> str:
     """An HTML snippet (escaped, <mark> around matches) of at most ~SNIPPET_CHARS characters."""
-    passage = _best_passage(text, terms, prefixes)
+    matches = _Matcher(terms, prefixes)
+    passage = _best_passage(text, matches)
     if len(passage) > SNIPPET_CHARS:
         cut = passage.rfind(" ", 0, SNIPPET_CHARS)
         passage = passage[: cut if cut > 0 else SNIPPET_CHARS] + " …"
-    return highlight(passage, terms, prefixes)
+    return _highlight(passage, matches)

@@ -64,9 +64,11 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed quote or bracket is reported at the end of the file; the context mark
+        # points at where it was opened, which is the line an editor has to fix.
+        mark = exc.context_mark or exc.problem_mark
         line = (mark.line + first_line) if mark else first_line
-        problem = exc.problem or str(exc)
+        problem = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
         raise ContentError(path, line, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise ContentError(path, first_line, f"invalid YAML: {exc}") from None

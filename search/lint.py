@@ -1,0 +1,42 @@
+"""Content warnings: valid content that a careful editor would still fix (`spravka check --strict`)."""
+
+from __future__ import annotations
+
+from search.content import Content
+from search.errors import ContentError
+
+
+def lint_content(content: Content) -> list[ContentError]:
+    """Warnings about otherwise valid content, each located by file and line."""
+    warnings: list[ContentError] = []
+    listed = {fid for cat in content.categories.values() for t in cat.topics for fid in t.faq_ids}
+    for entry in content.entries.values():
+        if not entry.tags:
+            warnings.append(
+                ContentError(entry.path, entry.line, "no tags: sellers' words help search")
+            )
+        if entry.kind == "faq" and entry.id not in listed and entry.published:
+            warnings.append(
+                ContentError(
+                    entry.path, entry.line, f"FAQ '{entry.id}' is not listed under its topic"
+                )
+            )
+        if entry.kind == "article" and not entry.summary:
+            warnings.append(ContentError(entry.path, entry.line, "article has no summary"))
+        if entry.updated is None:
+            warnings.append(ContentError(entry.path, entry.line, "no 'updated' date"))
+    warnings.extend(_glossary_overlaps(content))
+    return warnings
+
+
+def _glossary_overlaps(content: Content) -> list[ContentError]:
+    seen: dict[str, int] = {}
+    found = []
+    for n, group in enumerate(content.glossary):
+        for word in group:
+            if word in seen and seen[word] != n:
+                found.append(
+                    ContentError("kb/glossary.yaml", None, f"'{word}' is in two glossary groups")
+                )
+            seen[word] = n
+    return found
