@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import queue
 import shutil
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,7 +137,12 @@ def build_index(
 
 
 class IndexHandle:
-    """One opened index generation: a searcher per thread, its vocabulary and metadata."""
+    """One opened index generation: a pool of searchers, its vocabulary and metadata.
+
+    A Whoosh searcher must not be used by two threads at once (shared ones returned
+    results of the wrong query under load), and opening one per request costs more than
+    the search itself at scale; so searchers are lent from a pool, one thread at a time.
+    """
 
     def __init__(self, directory: Path, weighting: WeightingModel | None = None) -> None:
         self.directory = directory
@@ -143,14 +150,19 @@ class IndexHandle:
         self.ix = whoosh_index.open_dir(str(directory))
         self.vocabulary = Vocabulary.load(directory / VOCABULARY)
         self.meta = json.loads((directory / META).read_text())
-        self._local = threading.local()
+        self._idle: queue.SimpleQueue[Searcher] = queue.SimpleQueue()
 
-    def searcher(self) -> Searcher:
-        """This thread's searcher; Whoosh searchers must not be shared between threads."""
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
-            searcher = self._local.searcher = self.ix.searcher(weighting=self.weighting)
-        return searcher
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        """Borrow a searcher for the duration of one search."""
+        try:
+            searcher = self._idle.get_nowait()
+        except queue.Empty:
+            searcher = self.ix.searcher(weighting=self.weighting)
+        try:
+            yield searcher
+        finally:
+            self._idle.put(searcher)
 
     @property
     def doc_count(self) -> int:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 _RULES = [
+    # Script and style bodies are never shown to sellers (rendering strips them), so they
+    # must not be searchable or appear in snippets either.
+    (re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I), " "),
     (re.compile(r"```.*?```", re.S), " "),
     (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
     (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),

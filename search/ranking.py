@@ -102,10 +102,10 @@ def scope_filter(category: str | None, topic: str | None) -> Query | None:
 
 def retrieve(handle: IndexHandle, parsed: ParsedQuery, scope: Query | None) -> list[Candidate]:
     """BM25F candidates for a parsed query."""
-    searcher = handle.searcher()
-    common = _common_in_body(searcher, parsed)
-    results = searcher.search(build_query(parsed, common), limit=CANDIDATES, filter=scope)
-    return [Candidate(hit["id"], hit.fields(), hit.score) for hit in results]
+    with handle.searcher() as searcher:
+        common = _common_in_body(searcher, parsed)
+        results = searcher.search(build_query(parsed, common), limit=CANDIDATES, filter=scope)
+        return [Candidate(hit["id"], hit.fields(), hit.score) for hit in results]
 
 
 def _common_in_body(searcher, parsed: ParsedQuery) -> frozenset[str]:

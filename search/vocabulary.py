@@ -85,16 +85,20 @@ class Vocabulary:
         return found
 
     def save(self, path: Path) -> None:
-        """Write the counts (the tables are rebuilt on load)."""
+        """Write the vocabulary with its derived tables (deriving lemmas again is slow)."""
+        tables = (self.doc_count, self.word_df, self.word_lemma, self.lemma_df, self.sorted_words)
         with path.open("wb") as fh:
-            pickle.dump((self.doc_count, self.word_df), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
     def load(cls, path: Path) -> Vocabulary:
         """Read a vocabulary written by `save`."""
         with path.open("rb") as fh:
-            doc_count, word_df = pickle.load(fh)  # noqa: S301 - our own index file
-        return cls.from_counts(doc_count, word_df)
+            doc_count, word_df, word_lemma, lemma_df, sorted_words = pickle.load(fh)  # noqa: S301
+        by_shape: dict[tuple[int, str], list[str]] = {}
+        for w in sorted_words:
+            by_shape.setdefault((len(w), w[0]), []).append(w)
+        return cls(doc_count, word_df, word_lemma, lemma_df, sorted_words, by_shape)
 
     def __contains__(self, word: str) -> bool:
         return word in self.word_df

@@ -126,3 +126,31 @@ def test_first_start_with_broken_content_still_serves_valid_entries(content_copy
     engine.ensure_index()
     assert engine.errors
     assert engine.search("справочный центр").hits
+
+
+def test_concurrent_searches_each_get_their_own_results(live_engine):
+    runner = live_engine._live.runner
+    queries = [
+        "возврат товара",
+        "ошибка 429",
+        "двухфакторная аутентификация",
+        "карточку заблокировали",
+        "бонусы не вернулись",
+        "пересорт при приемке",
+    ]
+    expected = {q: [h.id for h in runner._run(q, 5, None, None, False).hits] for q in queries}
+    mismatches: list[str] = []
+
+    def worker(offset: int):
+        for i in range(30):
+            q = queries[(i + offset) % len(queries)]
+            got = [h.id for h in runner._run(q, 5, None, None, False).hits]
+            if got != expected[q]:
+                mismatches.append(q)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not mismatches

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, jsonify, request
 
 from search.model import SearchResult
+from web.analytics import record_search
 from web.search_service import engine
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -59,5 +60,8 @@ def search():
         limit=_limit(),
         category=request.args.get("category") or None,
         topic=request.args.get("topic") or None,
+        exact=request.args.get("exact") == "1",
     )
+    if query.strip() and current_app.config["ANALYTICS_ENABLED"]:
+        record_search(query, result, source=request.args.get("source", "instant"))
     return jsonify(result_json(result))

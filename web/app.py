@@ -9,7 +9,9 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from web.database import init_database
+from web.demo import ensure_demo_accounts
 from web.errors import register_error_handlers
+from web.migrate import upgrade_database
 from web.search_service import init_search
 from web.settings import load_settings
 
@@ -34,6 +36,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     csrf.init_app(app)
     init_database(app)
+    upgrade_database(app)
+    ensure_demo_accounts(app)
     init_search(app)
     register_error_handlers(app)
     _register_blueprints(app)
@@ -41,7 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from web import api, helpcenter
+    from web import agent, api, auth, dialogs, editor, helpcenter
 
-    for module in (api, helpcenter):
+    for module in (api, helpcenter, auth, dialogs, agent, editor):
         app.register_blueprint(module.bp)

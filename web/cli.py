@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from search.content import load_content
+from search.engine import SearchEngine
+from search.lint import lint_content
 from web.settings import load_settings
 
 
@@ -29,16 +31,32 @@ def serve(host: str, port: int) -> None:
 
 
 @main.command()
-@click.option("--strict", is_flag=True, help="Treat warnings as errors too.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (missing tags, summaries...).")
 def check(strict: bool) -> None:
     """Validate the content; print problems as path:line: message."""
     settings = load_settings()
-    _content, errors = load_content(Path(settings["CONTENT"]))
+    content, errors = load_content(Path(settings["CONTENT"]))
+    warnings = lint_content(content) if not errors else []
+    for error in errors:
+        click.echo(str(error), err=True)
+    for warning in warnings:
+        click.echo(f"{warning.path}:{warning.line or 0}: warning: {warning.message}", err=True)
+    if errors or (strict and warnings):
+        raise click.exceptions.Exit(1)
+    click.echo(f"content OK: {len(content.entries)} entries, {len(warnings)} warnings")
+
+
+@main.command()
+def index() -> None:
+    """Build the search index from the content and make it live."""
+    settings = load_settings()
+    engine = SearchEngine(Path(settings["CONTENT"]), Path(settings["INDEX_DIR"]))
+    errors = engine.rebuild(allow_partial=engine.store.current() is None)
     for error in errors:
         click.echo(str(error), err=True)
     if errors:
-        raise click.exceptions.Exit(1)
-    click.echo("content OK")
+        raise click.ClickException(f"{len(errors)} content problems; the previous index is kept")
+    click.echo(f"indexed {len(engine.content.published())} entries into {engine.store.current()}")
 
 
 @main.command()
@@ -59,6 +77,137 @@ def export() -> None:
             "url": entry.url,
         }
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@main.command("new")
+@click.argument("kind", type=click.Choice(["article", "faq"]))
+@click.option("--category", required=True, help="Category id from kb/categories.yaml.")
+@click.option("--slug", default=None, help="Latin address part; default new-<kind>[-N].")
+@click.option("--title", default=None, help="Title (article) or question (FAQ).")
+@click.option("--topic", default=None, help="Topic id; default the category's first topic.")
+def new(kind: str, category: str, slug: str | None, title: str | None, topic: str | None) -> None:
+    """Scaffold a draft article or FAQ entry that passes `spravka check`."""
+    from search.errors import ContentErrors
+    from web.content_store import EditRefused
+    from web.scaffold import scaffold
+
+    settings = load_settings()
+    try:
+        entry_id, relpath = scaffold(
+            Path(settings["CONTENT"]),
+            Path(settings["INSTANCE"]),
+            kind,
+            category,
+            slug,
+            title,
+            topic,
+        )
+    except EditRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    except ContentErrors as exc:
+        raise click.ClickException(f"the scaffold would not pass the check:\n{exc}") from exc
+    click.echo(f"created draft {entry_id} in {relpath}")
+
+
+@main.group()
+def analytics() -> None:
+    """Search analytics maintenance."""
+
+
+@analytics.command("purge")
+@click.option("--days", type=int, default=None, help="Keep this many days (default: the setting).")
+def analytics_purge(days: int | None) -> None:
+    """Delete analytics events older than ANALYTICS_RETENTION_DAYS (or --days)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from web.analytics import purge
+
+    settings = load_settings()
+    days = settings["ANALYTICS_RETENTION_DAYS"] if days is None else days
+    if days < 0:
+        raise click.BadParameter("must be 0 or more", param_hint="--days")
+    try:
+        app = _database_app()
+        with app.extensions["spravka.sessionmaker"]() as session:
+            deleted = purge(session, days)
+    except SQLAlchemyError as exc:
+        raise click.ClickException(f"database error: {exc.__class__.__name__}: {exc}") from exc
+    click.echo(f"deleted {deleted} events older than {days} days")
+
+
+def _database_app():
+    """A bare app with the database migrated: enough for account commands, no search index."""
+    from flask import Flask
+
+    from web.database import init_database
+    from web.migrate import upgrade_database
+
+    settings = load_settings()
+    app = Flask("spravka-cli", instance_path=settings["INSTANCE"])
+    app.config.update(settings)
+    init_database(app)
+    upgrade_database(app)
+    return app
+
+
+@main.group()
+def users() -> None:
+    """Accounts of sellers, support agents and editors."""
+
+
+@users.command("add")
+@click.option("--email", required=True, help="Login email.")
+@click.option(
+    "--role", required=True, type=click.Choice(["seller", "agent", "editor"]), help="What they do."
+)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Prompted for (hidden, twice) when not given.",
+)
+def users_add(email: str, role: str, password: str) -> None:
+    """Create an account."""
+    from web.auth import AccountError, create_user
+
+    with _database_app().app_context():
+        try:
+            user = create_user(email, password, role)
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"created {user.role} {user.email}")
+
+
+@users.command("list")
+def users_list() -> None:
+    """List accounts (email, role, created)."""
+    from sqlalchemy import select
+
+    from web.auth import User
+    from web.database import db
+
+    with _database_app().app_context():
+        for user in db().scalars(select(User).order_by(User.id)):
+            state = "" if user.active else "\tdisabled"
+            click.echo(f"{user.email}\t{user.role}\t{user.created_at:%Y-%m-%d}{state}")
+
+
+@main.command()
+@click.option("--reset", is_flag=True, help="Give existing demo accounts new passwords too.")
+def demo(reset: bool) -> None:
+    """Create the demo accounts (seller, agent, editor) and print their passwords once."""
+    from web.demo import announce, create_demo_accounts, reset_demo_passwords, write_demo_file
+
+    app = _database_app()
+    with app.app_context():
+        accounts = create_demo_accounts()
+        if reset:
+            accounts.update(reset_demo_passwords(exclude=set(accounts)))
+    if not accounts:
+        click.echo("Демо-учётные записи уже есть; новые пароли: spravka demo --reset")
+        return
+    announce(accounts, write_demo_file(Path(app.instance_path), accounts))
 
 
 if __name__ == "__main__":

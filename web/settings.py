@@ -43,6 +43,10 @@ DEFAULTS: dict[str, Any] = {
     # Create demo accounts on an empty database (the README's serve command relies on it).
     "DEMO_ACCOUNTS": True,
     "SESSION_COOKIE_SECURE": False,
+    # werkzeug's scrypt (N=2^15, r=8, p=1: ~0.2 s and 32 MB per hash), memory-hard against GPUs.
+    "PASSWORD_HASH_METHOD": "scrypt:32768:8:1",
+    # Dialog dates are shown in the sellers' time zone (the marketplace runs on Moscow time).
+    "TIMEZONE": "Europe/Moscow",
 }
 
 
