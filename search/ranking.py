@@ -24,12 +24,13 @@ TAGS_WEIGHT = 2.0
 BODY_WEIGHT = 1.0
 FIELD_WEIGHTS = {"title": TITLE_WEIGHT, "tags": TAGS_WEIGHT, "body": BODY_WEIGHT}
 LONG_FIELDS = frozenset({"body"})
-# A word found in more than 2% of all bodies (and in over 500 of them) is, for ranking,
-# a stop word of this collection: its idf is tiny, yet walking its postings is most of
-# a query's cost in a large index. Such words still count in titles and tags. A help
-# center of a few thousand entries never reaches the floor, so this only acts at scale.
-BODY_COMMON_SHARE = 0.02
-BODY_COMMON_FLOOR = 500
+# A term found in more than 0.5% of a field's documents (and in over 300 of them) is, for
+# ranking, a stop word of this collection: its idf is tiny, yet walking its postings is
+# most of a query's cost in a large index (at 100k documents such terms made the p95).
+# A help center of a few thousand entries never reaches the floor, so this acts at
+# scale only; the word still counts in the fields where it is rare.
+COMMON_SHARE = 0.005
+COMMON_FLOOR = 300
 # Prefix expansions are guesses at the unfinished word: worth a little less than a word
 # the seller finished typing.
 EXPANSION_WEIGHT = 0.8
@@ -65,10 +66,12 @@ class Candidate:
     score: float = 0.0
 
 
-def build_query(parsed: ParsedQuery, common_in_body: frozenset[str] = frozenset()) -> Query:
+def build_query(
+    parsed: ParsedQuery, too_common: frozenset[tuple[str, str]] = frozenset()
+) -> Query:
     """Whoosh query: each word an OR of its terms over the fields, the words OR-ed together.
 
-    Terms in `common_in_body` are not looked up in bodies (see BODY_COMMON_SHARE).
+    (field, term) pairs in `too_common` are left out (see COMMON_SHARE).
     """
     word_queries = []
     for word in parsed.words:
@@ -81,7 +84,7 @@ def build_query(parsed: ParsedQuery, common_in_body: frozenset[str] = frozenset(
             for field, weight in FIELD_WEIGHTS.items():
                 # Guesses at an unfinished word are looked up in the short fields only:
                 # a prefix over bodies expands to thousands of postings in a large index.
-                if field in LONG_FIELDS and (expansion or term in common_in_body):
+                if (field in LONG_FIELDS and expansion) or (field, term) in too_common:
                     continue
                 alternatives.append(Term(field, term, boost=weight * boost))
         word_queries.append(Or(alternatives))
@@ -103,14 +106,19 @@ def scope_filter(category: str | None, topic: str | None) -> Query | None:
 def retrieve(handle: IndexHandle, parsed: ParsedQuery, scope: Query | None) -> list[Candidate]:
     """BM25F candidates for a parsed query."""
     with handle.searcher() as searcher:
-        common = _common_in_body(searcher, parsed)
+        common = _too_common(searcher, parsed)
         results = searcher.search(build_query(parsed, common), limit=CANDIDATES, filter=scope)
         return [Candidate(hit["id"], hit.fields(), hit.score) for hit in results]
 
 
-def _common_in_body(searcher, parsed: ParsedQuery) -> frozenset[str]:
-    limit = max(BODY_COMMON_FLOOR, BODY_COMMON_SHARE * searcher.doc_count())
-    return frozenset(t for t in parsed.all_terms() if searcher.doc_frequency("body", t) > limit)
+def _too_common(searcher, parsed: ParsedQuery) -> frozenset[tuple[str, str]]:
+    limit = max(COMMON_FLOOR, COMMON_SHARE * searcher.doc_count())
+    return frozenset(
+        (field, term)
+        for term in parsed.all_terms()
+        for field in FIELD_WEIGHTS
+        if searcher.doc_frequency(field, term) > limit
+    )
 
 
 def rerank(parsed: ParsedQuery, candidates: list[Candidate]) -> list[Candidate]:
