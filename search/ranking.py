@@ -66,9 +66,7 @@ class Candidate:
     score: float = 0.0
 
 
-def build_query(
-    parsed: ParsedQuery, too_common: frozenset[tuple[str, str]] = frozenset()
-) -> Query:
+def build_query(parsed: ParsedQuery, too_common: frozenset[tuple[str, str]] = frozenset()) -> Query:
     """Whoosh query: each word an OR of its terms over the fields, the words OR-ed together.
 
     (field, term) pairs in `too_common` are left out (see COMMON_SHARE).
