@@ -92,7 +92,9 @@ def decide(
         top = ranked[0].fields
         return Decision("strong", top.get("category"), _first_topic(top), conf)
     match = "weak" if ranked and conf >= WEAK_THRESHOLD else "none"
-    category, topic = suggest_route(parsed, ranked if match == "weak" else [], profiles, scope)
+    category, topic = suggest_route(
+        parsed, ranked if match == "weak" else [], profiles, scope, conf
+    )
     return Decision(match, category, topic, conf)
 
 
@@ -101,26 +103,39 @@ def suggest_route(
     ranked: list[Candidate],
     profiles: list[RouteProfile],
     scope: tuple[str | None, str | None] = (None, None),
+    confidence: float = 0.0,
 ) -> tuple[str | None, str | None]:
-    """The category (and topic) a dialog about this query most likely belongs to."""
+    """The category (and topic) a dialog about this query most likely belongs to.
+
+    Category and topic names vote with the share of the query they contain; the top
+    results vote too, but only as much as we trust them (`confidence`), so a weak
+    accidental match does not send a dialog to the wrong team.
+    """
     if scope[0]:
         return scope[0], scope[1] or _best_topic(parsed, profiles, scope[0])
-    total = sum(w.weight for w in parsed.words) or 1.0
-    scores: dict[str, float] = {}
-    for p in profiles:
-        named = p.terms.union(*(t for _, t in p.topics)) if p.topics else p.terms
-        scores[p.category] = (
-            sum(w.weight for w in parsed.words if named.intersection(w.terms)) / total
-        )
+    scores = _name_votes(parsed, profiles)
     for rank, c in enumerate(ranked[:3]):
         cat = c.fields.get("category", "")
-        scores[cat] = scores.get(cat, 0.0) + c.coverage / (2 + rank)
+        scores[cat] = scores.get(cat, 0.0) + confidence * c.coverage / (1 + rank)
     if not scores:
         return None, None
     best = max(scores, key=scores.get)
     if scores[best] < ROUTE_MIN_SCORE:
         return None, None
     return best, _best_topic(parsed, profiles, best)
+
+
+def _name_votes(parsed: ParsedQuery, profiles: list[RouteProfile]) -> dict[str, float]:
+    """Share of the query found in each category's names; a word named by several
+    categories ("WB", "товар") is split between them, since it tells them apart less."""
+    total = sum(w.weight for w in parsed.words) or 1.0
+    named = {p.category: p.terms.union(*(t for _, t in p.topics)) for p in profiles}
+    scores = dict.fromkeys(named, 0.0)
+    for word in parsed.words:
+        hits = [cat for cat, terms in named.items() if terms.intersection(word.terms)]
+        for cat in hits:
+            scores[cat] += word.weight / total / len(hits)
+    return scores
 
 
 def _best_topic(parsed: ParsedQuery, profiles: list[RouteProfile], category: str) -> str | None:
