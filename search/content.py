@@ -177,7 +177,7 @@ class _Loader:
         name = self._field(item, "name", str, shown)
         if cid is None or name is None:
             return
-        if not CATEGORY_ID.match(cid):
+        if not CATEGORY_ID.fullmatch(cid):
             self._error(
                 shown,
                 item.line_of("id"),
@@ -207,7 +207,7 @@ class _Loader:
         name = self._field(item, "name", str, shown)
         if tid is None or name is None:
             return None
-        if not CATEGORY_ID.match(tid):
+        if not CATEGORY_ID.fullmatch(tid):
             self._error(
                 shown, item.line_of("id"), f"topic id '{tid}' must be lowercase latin with dashes"
             )
@@ -274,7 +274,7 @@ class _Loader:
         title = self._field(item, title_key, str, shown)
         if eid is None or title is None or category is None:
             return None
-        match = ENTRY_ID.match(eid)
+        match = ENTRY_ID.fullmatch(eid)
         if not match:
             self._error(shown, item.line_of("id"), f"id '{eid}' must look like '<category>/<slug>'")
             return None

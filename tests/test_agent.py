@@ -128,6 +128,28 @@ def test_complete_without_reply_and_reopen(dialog_app, agent):
     assert agent.get("/agent/dialogs/999999").status_code == 404
 
 
+def test_an_old_tab_cannot_close_over_a_message_it_has_not_shown(dialog_app, agent):
+    import re
+
+    seller = seller_client(dialog_app)
+    number = created_number(create(seller))
+    page = agent.get(f"/agent/dialogs/{number}").get_data(as_text=True)
+    [seen] = set(re.findall(r'name="seen" value="(\d+)"', page))
+    seller.post(f"/dialogs/{number}/messages", data={"body": "Забыл: штрихкод 4006381333931"})
+    done = agent.post(f"/agent/dialogs/{number}/status", data={"status": "completed", "seen": seen})
+    assert done.status_code == 409 and "появились новые сообщения" in done.get_data(as_text=True)
+    reply = agent.post(f"/agent/dialogs/{number}/reply", data={"body": "Ответ", "seen": seen})
+    page = reply.get_data(as_text=True)
+    assert reply.status_code == 409 and "Забыл: штрихкод" in page and ">Ответ</textarea>" in page
+    assert 'id="dialog-status">Создан' in seller.get(f"/dialogs/{number}").get_data(as_text=True)
+    [seen] = set(re.findall(r'name="seen" value="(\d+)"', page))
+    reply = agent.post(f"/agent/dialogs/{number}/reply", data={"body": "Ответ", "seen": seen})
+    assert reply.status_code == 302
+    # A second agent's reply from a page opened before the first one answered keeps its text.
+    late = agent.post(f"/agent/dialogs/{number}/reply", data={"body": "Мой ответ", "seen": seen})
+    assert late.status_code == 409 and ">Мой ответ</textarea>" in late.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("role", ["seller", "editor"])
 def test_only_agents_reach_the_queue(dialog_app, role):
     make_user(dialog_app, f"{role}@example.com", role)

@@ -254,3 +254,17 @@ def test_no_emails_or_long_numbers_are_stored(app, client):
         analytics.record_feedback("support/attachments", False, "пишите на a@b.ru или 89123456789")
     [vote] = _rows(app, "feedback")
     assert vote.comment == "пишите на [email] или [номер]"
+
+
+def test_odd_category_filter_is_recorded_cleaned(app_config, db_url):
+    from web.app import create_app
+
+    app = create_app({**app_config, "DATABASE_URL": db_url})
+    try:
+        response = app.test_client().get("/search?q=возврат товара&category=x%00y")
+        assert response.status_code == 200
+        # PostgreSQL refuses NUL: without cleaning, the search row was silently lost.
+        [row] = _rows(app, "search")
+        assert row.category == "xy"
+    finally:
+        app.extensions["spravka.db_engine"].dispose()

@@ -151,6 +151,14 @@ def test_success_clears_the_failures(app_config):
     login(client, "a@b.ru")
 
 
+def test_pages_cannot_be_framed_or_leak_their_url(app):
+    for url in ("/", "/login", "/search?q=возврат", "/no-such-page"):
+        headers = app.test_client().get(url).headers
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
 def test_session_cookie_flags(app_config):
     app = create_app({**app_config, "SESSION_COOKIE_SECURE": True})
     make_user(app, "a@b.ru")
@@ -171,6 +179,35 @@ def test_login_form_needs_the_csrf_token(app_config):
         "/login", data={"email": "a@b.ru", "password": PASSWORD, "csrf_token": token}
     )
     assert response.status_code == 302
+
+
+def test_csrf_token_outlives_an_hour_spent_on_a_form(app_config):
+    import time
+
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    class TwoHoursAgo(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - 7200
+
+    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    make_user(app, "a@b.ru")
+    client = app.test_client()
+    client.get("/login")
+    with client.session_transaction() as session:
+        raw = session["csrf_token"]
+    token = URLSafeTimedSerializer(app.secret_key, "wtf-csrf-token", signer=TwoHoursAgo).dumps(raw)
+    response = client.post(
+        "/login", data={"email": "a@b.ru", "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 302
+    # Still bound to the session: another browser cannot use it.
+    other = app.test_client()
+    other.get("/login")
+    refused = other.post(
+        "/login", data={"email": "a@b.ru", "password": PASSWORD, "csrf_token": token}
+    )
+    assert refused.status_code == 400
 
 
 def test_demo_accounts_on_first_start(app_config, capsys):

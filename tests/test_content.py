@@ -82,3 +82,19 @@ def test_undecodable_file_names_its_line(tmp_path):
     (root / "kb" / "faq" / "latin1.yaml").write_bytes(b"category: support\n# \xe9\n")
     _content, errors = load_content(root)
     assert [(e.path, e.line) for e in errors] == [("kb/faq/latin1.yaml", 2)]
+
+
+def test_ids_with_a_trailing_newline_are_refused(tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(PROJECT / "kb", root / "kb")
+    shutil.copytree(PROJECT / "articles", root / "articles")
+    extra = root / "kb" / "faq" / "support.yaml"
+    text = extra.read_text(encoding="utf-8")
+    topic = next(line.split(":", 1)[1].strip() for line in text.splitlines() if "topic:" in line)
+    extra.write_text(
+        text + f'\n  - id: "support/newline\\n"\n    question: Вопрос?\n'
+        f"    topic: {topic}\n    answer: Ответ.\n",
+        encoding="utf-8",
+    )
+    _content, errors = load_content(root)
+    assert any("must look like '<category>/<slug>'" in e.message for e in errors), errors

@@ -197,6 +197,32 @@ def test_renamed_exe_is_refused_next_to_its_name_and_nothing_is_saved(
     assert len(_uploads(dialog_app)) == 1 and _pending(dialog_app) == []
 
 
+def test_unusable_uploads_folder_is_a_clear_refusal_not_a_500(dialog_app, seller):
+    first = created_number(create(seller))
+    folder = Path(dialog_app.instance_path) / "uploads"
+    if folder.exists():
+        folder.rmdir()
+    folder.write_text("a full or broken disk looks the same to the app: an OSError")
+    response = create(seller, description="Другой вопрос: не пришла оплата за поставку")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "Не удалось сохранить диалог" in page and "не пришла оплата за поставку" in page
+    assert _count(dialog_app, Dialog) == 1
+    response = seller.post(f"/dialogs/{first}/messages", data={"body": "Дополнение к вопросу"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Не удалось отправить сообщение" in page and "Дополнение к вопросу" in page
+    assert _count(dialog_app, Message) == 1
+    make_user(dialog_app, "agent@example.com", "agent")
+    agent = dialog_app.test_client()
+    login(agent, "agent@example.com")
+    response = agent.post(f"/agent/dialogs/{first}/reply", data={"body": "Ответ поддержки"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Не удалось отправить ответ" in page
+    assert 'id="dialog-status">Создан' in page and "Ответ поддержки" in page
+    assert 'id="dialog-status">Создан' in seller.get(f"/dialogs/{first}").get_data(as_text=True)
+
+
 def test_kept_files_belong_to_their_seller_only(dialog_app, seller, sample_files):
     page = create(seller, barcode="1", files=[upload(sample_files / "photo.png")]).get_data(
         as_text=True
@@ -343,6 +369,68 @@ def test_adding_the_message_to_the_open_dialog_instead(dialog_app, seller, sampl
     page = seller.get(f"/dialogs/{first}").get_data(as_text=True)
     assert "Ещё фото брака" in page and "defect.jpg" in page
     assert _count(dialog_app, Dialog) == 1 and _count(dialog_app, Message) == 2
+
+
+def test_kept_files_go_with_the_message_added_instead_of_a_new_dialog(
+    dialog_app, seller, sample_files
+):
+    first = created_number(create(seller))
+    # A wrong barcode sends the form back with the photo kept; the seller then chooses
+    # «Добавить сообщение в №» on the duplicate warning: the photo must not be lost.
+    page = create(seller, barcode="123", files=[upload(sample_files / "photo.png")]).get_data(
+        as_text=True
+    )
+    kept = re.findall(r'name="kept" value="([0-9a-f]{32})"', page)
+    assert len(kept) == 1
+    response = seller.post(
+        f"/dialogs/{first}/messages",
+        data={"description": "Ещё фото брака", "barcode": "4006381333931", "kept": kept},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    with dialog_app.app_context():
+        dialog = db().scalar(select(Dialog).where(Dialog.number == first))
+        assert [a.original_name for a in dialog.attachments] == ["photo.png"]
+        assert dialog.messages[-1].body == "Ещё фото брака\n\nШтрихкод товара: 4006381333931"
+    assert _pending(dialog_app) == []
+    # Only files alone are a message too; a refused file keeps the accepted ones attached.
+    page = create(seller, barcode="123", files=[upload(sample_files / "invoice.pdf")]).get_data(
+        as_text=True
+    )
+    kept = re.findall(r'name="kept" value="([0-9a-f]{32})"', page)
+    response = seller.post(
+        f"/dialogs/{first}/messages",
+        data={"kept": kept, "files": [upload(sample_files / "setup.exe")]},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "setup.exe" in page
+    assert re.findall(r'name="kept" value="([0-9a-f]{32})" checked> invoice.pdf', page) == kept
+    response = seller.post(
+        f"/dialogs/{first}/messages", data={"kept": kept}, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    with dialog_app.app_context():
+        names = db().scalars(select(Attachment.original_name).order_by(Attachment.id)).all()
+    assert names == ["photo.png", "invoice.pdf"] and _pending(dialog_app) == []
+
+
+def test_suggestion_snippet_keeps_only_mark(dialog_app):
+    from flask import render_template
+
+    from search.model import Hit
+
+    hit = Hit("returns/x", "faq", "T", "/q/returns/x", '<mark>брак</mark><img src=x onerror="alert(1)">',
+              "returns", None, 1.0)  # fmt: skip
+    with dialog_app.test_request_context():
+        html = render_template(
+            "dialogs/_suggestion.html",
+            hit=hit,
+            values={"description": ""},
+            category=None,
+            topic=None,
+        )
+    assert "<mark>брак</mark>" in html and "<img" not in html and "onerror" not in html
 
 
 def test_duplicates_json_for_the_live_check(seller):

@@ -135,3 +135,8 @@ def test_trailing_slash_goes_to_the_list(editor_client):
     response = editor_client.get("/editor/?status=draft")
     assert response.status_code == 302
     assert response.headers["Location"] == "/editor?status=draft"
+    # url_for's own keywords in the query are just query text, not a 500 or another URL.
+    for query in ("_method=POST", "_external=1&_scheme=javascript", "_anchor=x"):
+        response = editor_client.get(f"/editor/?{query}")
+        assert response.status_code == 302 and response.headers["Location"] == f"/editor?{query}"
+    assert editor_client.get("/editor/?q=a&q=b").headers["Location"] == "/editor?q=a&q=b"

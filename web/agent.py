@@ -31,6 +31,9 @@ SOURCE_NAMES = {
     "dialog-form": "форма диалога",
 }
 MATCH_NAMES = {"strong": "ответ найден", "weak": "слабое совпадение", "none": "ничего не найдено"}
+STALE_PAGE = (
+    "Пока вы читали диалог, в нём появились новые сообщения — прочитайте их и отправьте снова."
+)
 SEARCHES_IN_QUEUE = 5
 SEARCHES_ON_PAGE = 20
 
@@ -132,6 +135,14 @@ def _render_dialog(dialog: Dialog, errors: FormErrors | None = None, body: str =
     ), code
 
 
+def _stale(dialog: Dialog) -> bool:
+    """True when the form came from a page that showed fewer messages than there are now."""
+    # Without this, a reply or «Завершить» from an old tab would close the dialog over a
+    # message the seller (or another agent) added meanwhile, and nobody would read it.
+    seen = request.form.get("seen", "")
+    return seen.isdigit() and int(seen) != len(dialog.messages)
+
+
 @bp.get("/dialogs/<int:number>")
 @role_required("agent")
 def show(number: int):
@@ -145,6 +156,8 @@ def answer(number: int):
     """Reply with text and files; the dialog becomes «Завершен»."""
     dialog = any_dialog(db(), number)
     body, files, errors = parse_message(request.form, request.files.getlist("files"))
+    if _stale(dialog):
+        return _render_dialog(dialog, FormErrors({"body": STALE_PAGE}), body, 409)
     if not errors:
         try:
             reply(db(), dialog, g.user, body, files)
@@ -164,6 +177,8 @@ def change_status(number: int):
     wanted = request.form.get("status")
     if wanted not in (STATUS_CREATED, STATUS_COMPLETED):
         return _render_dialog(dialog, FormErrors({"status": "Неизвестный статус."}), code=400)
+    if _stale(dialog):
+        return _render_dialog(dialog, FormErrors({"status": STALE_PAGE}), code=409)
     try:
         set_status(db(), dialog, wanted)
     except DialogSaveFailed:

@@ -207,8 +207,9 @@ def record_search(query: str, result: SearchResult, source: str) -> None:
         "match": result.match,
         "top_ids": json.dumps([h.id for h in result.hits]),
         "result_count": len(result.hits),
-        "category": decision.category or (top_hit.category if top_hit else None),
-        "topic": decision.topic or (top_hit.topic if top_hit else None),
+        # The decision echoes the request's category/topic filter, which may be anything.
+        "category": _cut(decision.category or (top_hit.category if top_hit else None), 100),
+        "topic": _cut(decision.topic or (top_hit.topic if top_hit else None), 100),
     }
 
     def action(db_session: Session, visitor: str, seller: int | None, now: datetime) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 from flask_wtf.csrf import CSRFProtect
 
 from web.database import init_database
@@ -30,6 +30,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SEND_FILE_MAX_AGE_DEFAULT=3600,
         JSON_AS_ASCII=False,
     )
+    # A seller may spend well over an hour on a dialog with files; a token that expires
+    # after Flask-WTF's default hour would throw the whole form away. The token stays bound
+    # to the session, which is what stops cross-site posts.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.json.ensure_ascii = False
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -41,7 +45,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_search(app)
     register_error_handlers(app)
     _register_blueprints(app)
+    app.after_request(_security_headers)
     return app
+
+
+def _security_headers(response: Response) -> Response:
+    """Headers every page needs: no framing, no type sniffing, no query in the Referer."""
+    # Framed, «Завершить без ответа» or «Это решило мой вопрос» could be clicked unknowingly.
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    # Search queries and dialog numbers are in URLs; links out to other sites get neither.
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
 
 
 def _register_blueprints(app: Flask) -> None:

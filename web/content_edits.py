@@ -75,14 +75,14 @@ class FaqDraft:
 
 def article_path(entry_id: str) -> str:
     """articles/<category>/<slug>.md for an article id (never a path outside articles/)."""
-    if not ENTRY_ID.match(entry_id):
+    if not ENTRY_ID.fullmatch(entry_id):
         raise EditRefused(f"Неверный id «{entry_id}»: нужен вид категория/адрес.", "slug")
     return f"articles/{entry_id}.md"
 
 
 def faq_path(category: str) -> str:
     """kb/faq/<category>.yaml for a category (never a path outside kb/faq/)."""
-    if not CATEGORY_ID.match(category):
+    if not CATEGORY_ID.fullmatch(category):
         raise EditRefused(f"Неверный id категории «{category}».", "category")
     return f"kb/faq/{category}.yaml"
 

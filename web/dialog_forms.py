@@ -134,13 +134,17 @@ def parse_new_dialog(
 
 
 def parse_message(
-    form: MultiDict, files: list[FileStorage]
+    form: MultiDict, files: list[FileStorage], kept: int = 0
 ) -> tuple[str, list[CheckedFile], FormErrors]:
-    """Read a message form (text and files): at least one of them is needed."""
+    """Read a message form (text and files; `kept` files already wait): one of them is needed."""
     # The duplicate warning posts the new-dialog form here, so its description counts too.
     body = clean_text(form.get("body") or form.get("description"), MESSAGE_MAX_CHARS)
-    accepted, refused = check_uploads(files)
+    # …and so does its barcode, which would otherwise be dropped on the way.
+    barcode = parse_barcode(form.get("barcode"))[0]
+    if barcode and barcode not in body:
+        body = f"{body}\n\nШтрихкод товара: {barcode}".strip()
+    accepted, refused = check_uploads(files, MAX_FILES - kept)
     errors = FormErrors(files=refused)
-    if not body and not accepted and not refused:
+    if not body and not accepted and not refused and not kept:
         errors.fields["body"] = "Напишите сообщение или прикрепите файл."
     return body, accepted, errors

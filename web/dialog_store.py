@@ -82,6 +82,26 @@ def _attach(staging: Staging, dialog: Dialog, message: Message, files: list[Chec
         dialog.attachments.append(attachment)
 
 
+def _undo(session: Session, staging: Staging, exc: BaseException) -> None:
+    """Roll back and delete the staged files; database and disk errors become DialogSaveFailed."""
+    session.rollback()
+    staging.discard()
+    if isinstance(exc, SQLAlchemyError | OSError):
+        log.exception("dialog save failed")
+        raise DialogSaveFailed("Не удалось сохранить диалог") from exc
+    raise exc
+
+
+def _new_staging(session: Session) -> Staging:
+    """A Staging in the uploads folder; an unusable folder is a failed save, not a 500."""
+    try:
+        return Staging(upload_dir())
+    except OSError as exc:
+        session.rollback()  # e.g. the status a reply has already set
+        log.exception("uploads folder unusable")
+        raise DialogSaveFailed("Не удалось сохранить диалог") from exc
+
+
 def _commit_with_files(session: Session, staging: Staging) -> None:
     """Flush, give the files their final names, commit; on any failure undo both."""
     try:
@@ -91,19 +111,14 @@ def _commit_with_files(session: Session, staging: Staging) -> None:
         staging.promote()
         session.commit()
     except BaseException as exc:
-        session.rollback()
-        staging.discard()
-        if isinstance(exc, SQLAlchemyError | OSError):
-            log.exception("dialog save failed")
-            raise DialogSaveFailed("Не удалось сохранить диалог") from exc
-        raise
+        _undo(session, staging, exc)
 
 
 def create_dialog(
     session: Session, seller: User, draft: DialogDraft, visitor: str | None, per_hour: int
 ) -> Dialog:
     """Save a new dialog with its first message and files, or nothing at all."""
-    staging = Staging(upload_dir())
+    staging = _new_staging(session)
     try:
         now = utcnow()
         dialog = Dialog(
@@ -127,10 +142,8 @@ def create_dialog(
         if _recent_dialogs(session, seller.id) >= per_hour:
             raise DialogLimitReached(f"{per_hour} диалогов в час")
         session.add(dialog)
-    except BaseException:
-        session.rollback()
-        staging.discard()
-        raise
+    except BaseException as exc:
+        _undo(session, staging, exc)
     _commit_with_files(session, staging)
     return dialog
 
@@ -139,17 +152,15 @@ def add_message(
     session: Session, dialog: Dialog, author: User, body: str, files: list[CheckedFile]
 ) -> Message:
     """Append a message (with files) to a dialog, saving all of it or nothing."""
-    staging = Staging(upload_dir())
+    staging = _new_staging(session)
     try:
         now = utcnow()
         message = Message(author_id=author.id, author_role=author.role, body=body, created_at=now)
         dialog.messages.append(message)
         _attach(staging, dialog, message, files)
         dialog.updated_at = now
-    except BaseException:
-        session.rollback()
-        staging.discard()
-        raise
+    except BaseException as exc:
+        _undo(session, staging, exc)
     _commit_with_files(session, staging)
     return message
 

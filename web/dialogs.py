@@ -183,7 +183,9 @@ def create():
     return redirect(url_for("dialogs.show", number=dialog.number))
 
 
-def _render_dialog(dialog, errors: FormErrors | None = None, body: str = "", status: int = 200):
+def _render_dialog(
+    dialog, errors: FormErrors | None = None, body: str = "", status: int = 200, kept=()
+):
     """The seller's dialog page (thread or «Информация»), with a message form's errors."""
     category = find_category(dialog.category)
     tab = "info" if request.args.get("tab") == "info" and errors is None else "thread"
@@ -195,6 +197,7 @@ def _render_dialog(dialog, errors: FormErrors | None = None, body: str = "", sta
         topic=find_topic(category, dialog.topic),
         errors=errors or FormErrors(),
         body=body,
+        kept=list(kept),
         allowed_text=ALLOWED_TEXT,
         accept=ACCEPT,
     ), status
@@ -212,18 +215,35 @@ def show(number: int):
 def post_message(number: int):
     """The seller adds a message (and files) to their open dialog."""
     dialog = seller_dialog(db(), g.user.id, number)
-    body, files, errors = parse_message(request.form, request.files.getlist("files"))
+    # «Добавить сообщение в №» on the duplicate warning sends the new-dialog form here,
+    # with the files it had already kept: they go with the message, not into the void.
+    kept = kept_files(request.form.getlist("kept"), g.user.id)
+    body, files, errors = parse_message(request.form, request.files.getlist("files"), len(kept))
     if not dialog.is_open:
         errors.fields["body"] = "Диалог завершён. Если вопрос остался, начните новый диалог."
-    if not errors:
-        try:
-            add_message(db(), dialog, g.user, body, files)
-        except DialogSaveFailed:
-            errors.fields["body"] = "Не удалось отправить сообщение. Попробуйте ещё раз."
+    if not errors and not _save_message(dialog, body, kept, files):
+        errors.fields["body"] = "Не удалось отправить сообщение. Попробуйте ещё раз."
     if errors:
-        return _render_dialog(seller_dialog(db(), g.user.id, number), errors, body, 400)
+        dialog = seller_dialog(db(), g.user.id, number)
+        # Files that were fine stay attached for the next try (a closed dialog has no form).
+        kept = kept + keep(files, g.user.id) if dialog.is_open else []
+        return _render_dialog(dialog, errors, body, 400, kept)
+    release(kept)
     flash("Сообщение отправлено.", "message-sent")
     return redirect(url_for("dialogs.show", number=number) + "#last")
+
+
+def _save_message(dialog, body: str, kept: list[KeptFile], files: list) -> bool:
+    """Save the seller's message with kept and new files; False when nothing could be saved."""
+    with ExitStack() as stack:
+        opened = [open_kept(k) for k in kept]
+        for checked in opened:
+            stack.callback(checked.stream.close)
+        try:
+            add_message(db(), dialog, g.user, body, opened + files)
+        except DialogSaveFailed:
+            return False
+    return True
 
 
 @bp.get("/dialogs/<int:number>/files/<int:attachment_id>")

@@ -112,8 +112,11 @@ def _rows(args) -> list[Row]:
 
 @bp.get("/")
 def slash():
-    """/editor/ is /editor."""
-    return redirect(url_for("editor.index", **request.args))
+    """/editor/ is /editor (with the same query string)."""
+    # Not url_for(**request.args): its _method/_external/_anchor keywords would be the
+    # visitor's to set, and repeated filters would lose all but their first value.
+    query = request.query_string.decode("latin-1")
+    return redirect(url_for("editor.index") + (f"?{query}" if query else ""))
 
 
 @bp.get("")
@@ -169,7 +172,7 @@ def new_entry(kind: str):
 @bp.route("/<any(article, faq):kind>/<path:entry_id>", methods=["GET", "POST"])
 def edit_entry(kind: str, entry_id: str):
     """Edit an article or an FAQ entry (renaming keeps the old URL through a redirect)."""
-    if not ENTRY_ID.match(entry_id):
+    if not ENTRY_ID.fullmatch(entry_id):
         abort(404)
     if request.method == "POST":
         return _save(kind, entry_id)
