@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from search.analysis import fold, lemma
 
@@ -12,48 +14,54 @@ _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
 _WORD = re.compile(r"[A-Za-zА-Яа-яЁё0-9]+")
 
 
-class _Matcher:
-    """Decides whether a word of a document matches the query; remembers every answer."""
+@dataclass(frozen=True)
+class _Analysed:
+    """A document's sentences and words, analysed once."""
 
-    def __init__(self, terms: set[str], prefixes: tuple[str, ...]) -> None:
-        self.terms = terms
-        self.prefixes = prefixes
-        self.memo: dict[str, bool] = {}
-
-    def __call__(self, word: str) -> bool:
-        found = self.memo.get(word)
-        if found is None:
-            folded = fold(word)
-            found = lemma(folded) in self.terms or bool(
-                self.prefixes and folded.startswith(self.prefixes)
-            )
-            self.memo[word] = found
-        return found
+    sentences: tuple[tuple[str, frozenset[str]], ...]  # sentence, its distinct words
+    by_lemma: dict[str, frozenset[str]]  # lemma -> words of the text with that lemma
+    folded: dict[str, str]  # word -> folded form, for prefix matches
 
 
-def _best_passage(text: str, matches: _Matcher) -> str:
-    sentences = [s for s in _SENTENCE.split(text) if s.strip()]
-    if not sentences:
+@lru_cache(maxsize=4096)
+def _analyse(text: str) -> _Analysed:
+    # Cached: as-you-type shows the same few documents keystroke after keystroke.
+    sentences = tuple((s, frozenset(_WORD.findall(s))) for s in _SENTENCE.split(text) if s.strip())
+    by_lemma: dict[str, set[str]] = {}
+    folded: dict[str, str] = {}
+    for word in frozenset().union(*(w for _, w in sentences)):
+        folded[word] = fold(word)
+        by_lemma.setdefault(lemma(folded[word]), set()).add(word)
+    return _Analysed(sentences, {k: frozenset(v) for k, v in by_lemma.items()}, folded)
+
+
+def _matched(doc: _Analysed, terms: set[str], prefixes: tuple[str, ...]) -> set[str]:
+    """Words of the document that match a query term, or begin with an unfinished word."""
+    matched: set[str] = set()
+    for term in terms:
+        matched |= doc.by_lemma.get(term, frozenset())
+    if prefixes:
+        matched.update(w for w, f in doc.folded.items() if f.startswith(prefixes))
+    return matched
+
+
+def _best_passage(doc: _Analysed, matched: set[str]) -> str:
+    if not doc.sentences:
         return ""
-    scores = [len({w for w in _WORD.findall(s) if matches(w)}) for s in sentences]
-    best = max(range(len(sentences)), key=lambda i: (scores[i], -i))
-    passage = sentences[best]
-    for extra in sentences[best + 1 :]:
+    scores = [len(words & matched) for _, words in doc.sentences]
+    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    passage = doc.sentences[best][0]
+    for extra, _ in doc.sentences[best + 1 :]:
         if len(passage) + len(extra) > SNIPPET_CHARS:
             break
         passage += " " + extra
     return passage
 
 
-def highlight(text: str, terms: set[str], prefixes: tuple[str, ...] = ()) -> str:
-    """Escape text and wrap words matching the query in <mark>."""
-    return _highlight(text, _Matcher(terms, prefixes))
-
-
-def _highlight(text: str, matches: _Matcher) -> str:
+def _highlight(text: str, matched: set[str]) -> str:
     out, pos = [], 0
     for m in _WORD.finditer(text):
-        if matches(m.group()):
+        if m.group() in matched:
             out.append(html.escape(text[pos : m.start()]))
             out.append(f"<mark>{html.escape(m.group())}</mark>")
             pos = m.end()
@@ -61,11 +69,17 @@ def _highlight(text: str, matches: _Matcher) -> str:
     return "".join(out)
 
 
+def highlight(text: str, terms: set[str], prefixes: tuple[str, ...] = ()) -> str:
+    """Escape text and wrap words matching the query in <mark>."""
+    return _highlight(text, _matched(_analyse(text), terms, prefixes))
+
+
 def make_snippet(text: str, terms: set[str], prefixes: tuple[str, ...] = ()) -> str:
     """An HTML snippet (escaped, <mark> around matches) of at most ~SNIPPET_CHARS characters."""
-    matches = _Matcher(terms, prefixes)
-    passage = _best_passage(text, matches)
+    doc = _analyse(text)
+    matched = _matched(doc, terms, prefixes)
+    passage = _best_passage(doc, matched)
     if len(passage) > SNIPPET_CHARS:
         cut = passage.rfind(" ", 0, SNIPPET_CHARS)
         passage = passage[: cut if cut > 0 else SNIPPET_CHARS] + " …"
-    return _highlight(passage, matches)
+    return _highlight(passage, matched)
