@@ -158,8 +158,23 @@ def create():
     if errors or (context["duplicates"] and not draft.confirm_new):
         return _send_back(context, kept, new_files, 400 if errors else 200)
     with ExitStack() as stack:
-        draft.files = [open_kept(k) for k in kept] + new_files
-        for checked in draft.files:
+        try:
+            opened = []
+            for item in kept:
+                opened.append(open_kept(item))
+                stack.callback(opened[-1].stream.close)
+        except FileNotFoundError:
+            # A second click on «Начать диалог» raced the first, which already saved
+            # (and released) these files: show the form again instead of failing.
+            context["errors"].fields["form"] = (
+                "Прикреплённые файлы уже отправлены или устарели. Проверьте «Мои обращения» "
+                "и при необходимости прикрепите файлы заново."
+            )
+            return _send_back(
+                context, kept_files([k.token for k in kept], g.user.id), new_files, 409
+            )
+        draft.files = opened + new_files
+        for checked in new_files:
             stack.callback(checked.stream.close)
         try:
             dialog = create_dialog(
