@@ -4,7 +4,8 @@
 
 Replays the dev queries (../shared/eval/dev-queries.yaml) through the Flask test client
 of one app, alternating on and off per request so drift (CPU, caches) hits both alike.
-Each request comes from a fresh browser (a new visitor), as on the live site, so every
+Three modes alternate: off, on (written by the background writer, the default) and
+on_sync (written inside the request). Each request comes from a fresh browser (a new visitor), as on the live site, so every
 "on" request inserts a row and sets the session cookie. Prints one JSON line per mode
 (p50/p95/p99/mean in ms) and a summary line with the p95 ratio on/off.
 """
@@ -23,9 +24,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.relevance import kb_queries, percentile  # noqa: E402
 from web.app import create_app  # noqa: E402
 
+MODES = {
+    "analytics_off": (False, False),
+    "analytics_on": (True, True),
+    "analytics_on_sync": (True, False),
+}
 
-def _timed(app, query: str, enabled: bool) -> float:
-    app.config["ANALYTICS_ENABLED"] = enabled
+
+def _timed(app, query: str, mode: str) -> float:
+    app.config["ANALYTICS_ENABLED"], app.config["ANALYTICS_BACKGROUND"] = MODES[mode]
     client = app.test_client()
     start = time.perf_counter()
     response = client.get("/api/search", query_string={"q": query, "source": "instant"})
@@ -63,29 +70,33 @@ def main() -> None:
             }
         )
         for query in queries[:20]:  # warm the index, the caches and the connection pool
-            _timed(app, query, True)
-            _timed(app, query, False)
-        times: dict[bool, list[float]] = {True: [], False: []}
+            for mode in MODES:
+                _timed(app, query, mode)
+        times: dict[str, list[float]] = {mode: [] for mode in MODES}
+        order = list(MODES)
         for round_number in range(args.rounds):
             for n, query in enumerate(queries):
-                first = (n + round_number) % 2 == 0
-                for enabled in (first, not first):
-                    times[enabled].append(_timed(app, query, enabled))
-        on, off = _summary("analytics_on", times[True]), _summary("analytics_off", times[False])
+                shift = (n + round_number) % len(order)
+                for mode in order[shift:] + order[:shift]:
+                    times[mode].append(_timed(app, query, mode))
+        writer = app.extensions.get("spravka.analytics_writer")
+        if writer is not None:
+            writer.flush()
         backend = app.config["DATABASE_URL"].split(":", 1)[0]
-    print(json.dumps({**off, "database": backend}))
-    print(json.dumps({**on, "database": backend}))
-    print(
-        json.dumps(
-            {
-                "mode": "summary",
-                "database": backend,
-                "p95_ratio_on_off": round(on["p95_ms"] / off["p95_ms"], 3),
-                "p95_added_ms": round(on["p95_ms"] - off["p95_ms"], 3),
-                "p50_added_ms": round(on["p50_ms"] - off["p50_ms"], 3),
-            }
-        )
-    )
+    stats = {mode: _summary(mode, values) for mode, values in times.items()}
+    for line in stats.values():
+        print(json.dumps({**line, "database": backend}))
+    off = stats["analytics_off"]
+    for mode in ("analytics_on", "analytics_on_sync"):
+        on = stats[mode]
+        summary = {
+            "mode": f"summary {mode} vs off",
+            "database": backend,
+            "p95_ratio": round(on["p95_ms"] / off["p95_ms"], 3),
+            "p95_added_ms": round(on["p95_ms"] - off["p95_ms"], 3),
+            "p50_added_ms": round(on["p50_ms"] - off["p50_ms"], 3),
+        }
+        print(json.dumps(summary))
 
 
 if __name__ == "__main__":

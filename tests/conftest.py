@@ -43,6 +43,7 @@ def app_config(tmp_path, index_dir, content_root) -> dict:
         "INDEX_DIR": str(index_dir),
         "CONTENT": str(content_root),
         "TESTING": True,
+        "ANALYTICS_BACKGROUND": False,
         "WTF_CSRF_ENABLED": False,
         "DEMO_ACCOUNTS": False,
     }

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from flask import current_app, g, has_request_context, session
 from sqlalchemy import (
@@ -36,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from search.model import SearchResult
 from web.analytics_models import TEXT_MAX, Event
+from web.analytics_writer import writer_for
 from web.timestamps import utcnow
 
 log = logging.getLogger(__name__)
@@ -107,18 +109,29 @@ def _text(text: str | None, limit: int = TEXT_MAX) -> str | None:
 
 
 def _record(action) -> None:
-    """Run `action(session, visitor, seller, now)` in one short transaction; never raise."""
+    """Run `action(session, visitor, seller, now)` in one short transaction; never raise.
+
+    With ANALYTICS_BACKGROUND the transaction runs on the analytics writer thread, after
+    the response; the request only gathers who and when.
+    """
     if not _enabled():
         return
     try:
-        visitor, seller, now = visitor_id(), _seller_id(), utcnow()
         sessions = current_app.extensions["spravka.sessionmaker"]
-        with sessions() as db_session, _relaxed_durability(db_session):
-            action(db_session, visitor, seller, now)
-            db_session.commit()
+        job = partial(_write, sessions, action, visitor_id(), _seller_id(), utcnow())
+        if current_app.config["ANALYTICS_BACKGROUND"]:
+            writer_for(current_app._get_current_object()).submit(job)
+        else:
+            job()
         _maybe_purge()
     except Exception:  # analytics must never break the seller's request
         log.exception("analytics: could not record an event")
+
+
+def _write(sessions, action, visitor: str, seller: int | None, now: datetime) -> None:
+    with sessions() as db_session, _relaxed_durability(db_session):
+        action(db_session, visitor, seller, now)
+        db_session.commit()
 
 
 @contextmanager

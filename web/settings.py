@@ -40,6 +40,10 @@ DEFAULTS: dict[str, Any] = {
     # Analytics events older than this many days are deleted.
     "ANALYTICS_RETENTION_DAYS": 180,
     "ANALYTICS_ENABLED": True,
+    # Write analytics events on a background thread after the response, so recording
+    # adds microseconds to a search instead of a database commit. Tests that read events
+    # right after a request turn it off (or flush the writer).
+    "ANALYTICS_BACKGROUND": True,
     # Create demo accounts on an empty database (the README's serve command relies on it).
     "DEMO_ACCOUNTS": True,
     "SESSION_COOKIE_SECURE": False,

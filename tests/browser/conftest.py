@@ -65,6 +65,7 @@ def live_app_config(tmp_path_factory, index_dir, content_root) -> dict:
         "INDEX_DIR": str(index_dir),
         "CONTENT": str(content_root),
         "TESTING": True,
+        "ANALYTICS_BACKGROUND": False,
         "DEMO_ACCOUNTS": False,
     }
 
