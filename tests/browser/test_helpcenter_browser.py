@@ -213,7 +213,8 @@ def test_narrow_screen_has_no_horizontal_scroll(browser, live_server):
         for path in ("/", "/c/support", "/a/support/how-to-write"):
             page.goto(live_server(path))
             if path == "/":
-                page.keyboard.type("сколько ждать ответа")
+                # Type into the box itself: right after load, focus may not be there yet.
+                page.locator("#q").press_sequentially("сколько ждать ответа")
                 rendered(page, "сколько ждать ответа")
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 360, f"{path} is {width}px wide"
