@@ -18,8 +18,6 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -30,14 +28,13 @@ from sqlalchemy import (
     insert,
     or_,
     select,
-    text,
     update,
 )
 from sqlalchemy.orm import Session
 
 from search.model import SearchResult
 from web.analytics_models import TEXT_MAX, Event
-from web.analytics_writer import writer_for
+from web.analytics_writer import write_event, writer_for
 from web.timestamps import utcnow
 
 log = logging.getLogger(__name__)
@@ -118,7 +115,7 @@ def _record(action) -> None:
         return
     try:
         sessions = current_app.extensions["spravka.sessionmaker"]
-        job = partial(_write, sessions, action, visitor_id(), _seller_id(), utcnow())
+        job = partial(write_event, sessions, action, visitor_id(), _seller_id(), utcnow())
         if current_app.config["ANALYTICS_BACKGROUND"]:
             writer_for(current_app._get_current_object()).submit(job)
         else:
@@ -126,34 +123,6 @@ def _record(action) -> None:
         _maybe_purge()
     except Exception:  # analytics must never break the seller's request
         log.exception("analytics: could not record an event")
-
-
-def _write(sessions, action, visitor: str, seller: int | None, now: datetime) -> None:
-    with sessions() as db_session, _relaxed_durability(db_session):
-        action(db_session, visitor, seller, now)
-        db_session.commit()
-
-
-@contextmanager
-def _relaxed_durability(db_session: Session) -> Iterator[None]:
-    """Commit without waiting for the disk flush: an analytics row may be lost in a power
-    cut, never corrupted, and the flush (1-5 ms, more under load) leaves the request."""
-    dialect = db_session.get_bind().dialect.name
-    if dialect == "postgresql":
-        db_session.execute(text("SET LOCAL synchronous_commit = off"))
-        yield
-        return
-    if dialect != "sqlite":
-        yield
-        return
-    # Per connection; WAL mode keeps NORMAL crash-safe. Restored so dialogs keep FULL.
-    previous = int(db_session.execute(text("PRAGMA synchronous")).scalar())
-    db_session.execute(text("PRAGMA synchronous = NORMAL"))
-    try:
-        yield
-    finally:
-        db_session.rollback()
-        db_session.execute(text(f"PRAGMA synchronous = {previous}"))
 
 
 def _normalize(query: str, result: SearchResult) -> str:
