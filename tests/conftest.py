@@ -13,6 +13,13 @@ PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def build_index_once(tmp_path_factory, root: Path, name: str) -> Path:
+    """Build an index of the content under `root` in a fresh session folder."""
+    path = tmp_path_factory.mktemp(name)
+    SearchEngine(root, path).ensure_index()
+    return path
+
+
 @pytest.fixture(scope="session")
 def content_root() -> Path:
     """The shipped content (kb/ and articles/ of the project)."""
@@ -22,9 +29,7 @@ def content_root() -> Path:
 @pytest.fixture(scope="session")
 def index_dir(tmp_path_factory, content_root) -> Path:
     """An index of the shipped content, built once per test session."""
-    path = tmp_path_factory.mktemp("index")
-    SearchEngine(content_root, path).ensure_index()
-    return path
+    return build_index_once(tmp_path_factory, content_root, "index")
 
 
 @pytest.fixture(scope="session")
@@ -70,9 +75,7 @@ def helpcenter_content_root() -> Path:
 @pytest.fixture(scope="session")
 def helpcenter_index_dir(tmp_path_factory, helpcenter_content_root) -> Path:
     """An index of the help-center fixture content, built once per session."""
-    path = tmp_path_factory.mktemp("helpcenter-index")
-    SearchEngine(helpcenter_content_root, path).ensure_index()
-    return path
+    return build_index_once(tmp_path_factory, helpcenter_content_root, "helpcenter-index")
 
 
 @pytest.fixture
@@ -143,9 +146,7 @@ def dialog_content_root() -> Path:
 @pytest.fixture(scope="session")
 def dialog_index_dir(tmp_path_factory, dialog_content_root) -> Path:
     """An index of the dialog fixture content, built once per session."""
-    path = tmp_path_factory.mktemp("dialog-index")
-    SearchEngine(dialog_content_root, path).ensure_index()
-    return path
+    return build_index_once(tmp_path_factory, dialog_content_root, "dialog-index")
 
 
 @pytest.fixture(scope="session")
