@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from search.analysis import (
+    TOKEN,
     Glossary,
     fold,
     is_identifier,
@@ -146,22 +147,14 @@ def _query_words(
 
 def _weight(terms: list[str], vocabulary: Vocabulary) -> float:
     known = [vocabulary.idf(t) for t in terms if t in vocabulary.lemma_df]
-    if known:
-        return max(known)
-    n = vocabulary.doc_count
-    return vocabulary.idf("") if n == 0 else _idf_for_df(n, UNKNOWN_DF)
-
-
-def _idf_for_df(n: int, df: int) -> float:
-    import math
-
-    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+    return max(known) if known else vocabulary.idf_for_df(UNKNOWN_DF)
 
 
 def _rewrite(fixed: str, tokens: list[str], used: list[str]) -> str:
-    """The fixed text with corrected words put back in place."""
+    """The fixed text with corrected words put back in their places."""
     out = fold(fixed)
-    for typed, corrected in zip(tokens, used, strict=True):
+    matches = list(TOKEN.finditer(out))
+    for match, typed, corrected in reversed(list(zip(matches, tokens, used, strict=True))):
         if typed != corrected:
-            out = out.replace(typed, corrected, 1)
+            out = out[: match.start()] + corrected + out[match.end() :]
     return out

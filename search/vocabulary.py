@@ -149,5 +149,8 @@ class Vocabulary:
 
     def idf(self, lemma_: str) -> float:
         """Inverse document frequency of a lemma (BM25 form, never negative)."""
-        df = self.lemma_df.get(lemma_, 0)
-        return math.log(1 + (self.doc_count - df + 0.5) / (df + 0.5))
+        return self.idf_for_df(self.lemma_df.get(lemma_, 0))
+
+    def idf_for_df(self, df: int) -> float:
+        """Inverse document frequency of a term found in `df` documents (never negative)."""
+        return max(0.0, math.log(1 + (self.doc_count - df + 0.5) / (df + 0.5)))

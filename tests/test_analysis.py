@@ -154,3 +154,8 @@ def test_only_stop_words_leave_nothing_to_search():
 def test_exact_mode_skips_layout_and_typo_fixes():
     parsed = parse_query("djpdhfn возрат ", VOCABULARY, GLOSSARY, exact=True)
     assert parsed.used_text is None
+
+
+def test_corrections_are_put_back_in_their_own_places():
+    parsed = parse_query("остатки и остаки ", VOCABULARY, GLOSSARY)
+    assert parsed.used_text == "остатки и остатки"
