@@ -22,12 +22,16 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+def serve(host: str, port: int, threads: int) -> None:
     """Serve the help center (builds the index first when missing)."""
+    from waitress import serve as waitress_serve
+
     from web.app import create_app
 
     app = create_app()
-    app.run(host=host, port=port, threaded=True)
+    click.echo(f"Spravka: http://{host}:{port}/")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="spravka")
 
 
 @main.command()
