@@ -4,16 +4,26 @@ from __future__ import annotations
 
 
 class SpravkaError(Exception):
-    """Base of every error Spravka raises on purpose."""
+    """Base of every error Spravka raises on purpose; `status` says which kind it is."""
+
+    # The status the edges answer with (HTTP in web, the exit code's reason in the CLI);
+    # search never speaks HTTP, but each error knows whether it is the caller's fault (4xx)
+    # or a service that is missing (5xx), so no view maps exceptions to statuses by hand.
+    status: int = 500
 
 
 class ContentError(SpravkaError):
-    """A problem in a content file, located by file and line."""
+    """A problem in a content file, located by file and line (and the field, when one)."""
 
-    def __init__(self, path: str, line: int | None, message: str) -> None:
+    status = 422
+
+    def __init__(self, path: str, line: int | None, message: str, field: str | None = None) -> None:
         self.path = str(path)
         self.line = line
         self.message = message
+        # The front-matter or YAML key the problem is about, so the editor can place it
+        # beside its form field without parsing the message back.
+        self.field = field
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -23,6 +33,8 @@ class ContentError(SpravkaError):
 class ContentErrors(SpravkaError):
     """Several content problems found in one validation pass."""
 
+    status = 422
+
     def __init__(self, errors: list[ContentError]) -> None:
         self.errors = errors
         super().__init__("\n".join(str(e) for e in errors))
@@ -31,6 +43,10 @@ class ContentErrors(SpravkaError):
 class IndexUnavailable(SpravkaError):
     """No usable index exists yet (never built, or every build failed)."""
 
+    status = 503
+
 
 class NotFound(SpravkaError):
     """A requested entry, category or file does not exist (or is not visible)."""
+
+    status = 404

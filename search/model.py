@@ -96,19 +96,6 @@ class Hit:
     topic: str | None
     score: float
 
-    def to_json(self) -> dict:
-        """The API's JSON shape of a result."""
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "title": self.title,
-            "url": self.url,
-            "snippet": self.snippet,
-            "category": self.category,
-            "topic": self.topic,
-            "score": round(self.score, 4),
-        }
-
 
 @dataclass(frozen=True)
 class Decision:

@@ -113,7 +113,7 @@ def sign_in():
     counter = iter(range(1, 10_000))
 
     def _sign_in(app, client, role: str) -> int:
-        from web.auth import create_user
+        from web.accounts.services import create_user
 
         email = f"{role}{next(counter)}@example.com"
         with app.app_context():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from web.auth import create_user
+from web.accounts.services import create_user
 
 PASSWORD = "correct-horse-1"
 DESCRIPTION = "Вернули товар с дефектом: порвана упаковка и сломана застёжка на куртке"

@@ -8,9 +8,10 @@ from typing import Any
 from flask import Flask, Response
 from flask_wtf.csrf import CSRFProtect
 
+from web.accounts.demo import ensure_demo_accounts
 from web.database import init_database
-from web.demo import ensure_demo_accounts
 from web.errors import register_error_handlers
+from web.filters import register_template_filters
 from web.migrate import upgrade_database
 from web.search_service import init_search
 from web.settings import load_settings
@@ -44,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ensure_demo_accounts(app)
     init_search(app)
     register_error_handlers(app)
+    register_template_filters(app)
     _register_blueprints(app)
     app.after_request(_security_headers)
     return app
@@ -60,7 +62,13 @@ def _security_headers(response: Response) -> Response:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from web import agent, api, auth, dialogs, editor, helpcenter
+    from web.accounts import views as accounts
+    from web.analytics import views as analytics
+    from web.dialogs import agent_views
+    from web.dialogs import views as dialogs
+    from web.editor import views as editor
+    from web.help import api
+    from web.help import views as help_center
 
-    for module in (api, helpcenter, auth, dialogs, agent, editor):
+    for module in (api, help_center, accounts, dialogs, agent_views, editor, analytics):
         app.register_blueprint(module.bp)

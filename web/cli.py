@@ -92,8 +92,8 @@ def export() -> None:
 def new(kind: str, category: str, slug: str | None, title: str | None, topic: str | None) -> None:
     """Scaffold a draft article or FAQ entry that passes `spravka check`."""
     from search.errors import ContentErrors
-    from web.content_store import EditRefused
-    from web.scaffold import scaffold
+    from web.editor.files import EditRefused
+    from web.editor.scaffold import scaffold
 
     settings = load_settings()
     try:
@@ -124,7 +124,7 @@ def analytics_purge(days: int | None) -> None:
     """Delete analytics events older than ANALYTICS_RETENTION_DAYS (or --days)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from web.analytics import purge
+    from web.analytics.recording import purge
 
     settings = load_settings()
     days = settings["ANALYTICS_RETENTION_DAYS"] if days is None else days
@@ -173,7 +173,7 @@ def users() -> None:
 )
 def users_add(email: str, role: str, password: str) -> None:
     """Create an account."""
-    from web.auth import AccountError, create_user
+    from web.accounts.services import AccountError, create_user
 
     with _database_app().app_context():
         try:
@@ -188,7 +188,7 @@ def users_list() -> None:
     """List accounts (email, role, created)."""
     from sqlalchemy import select
 
-    from web.auth import User
+    from web.accounts.models import User
     from web.database import db
 
     with _database_app().app_context():
@@ -201,7 +201,12 @@ def users_list() -> None:
 @click.option("--reset", is_flag=True, help="Give existing demo accounts new passwords too.")
 def demo(reset: bool) -> None:
     """Create the demo accounts (seller, agent, editor) and print their passwords once."""
-    from web.demo import announce, create_demo_accounts, reset_demo_passwords, write_demo_file
+    from web.accounts.demo import (
+        announce,
+        create_demo_accounts,
+        reset_demo_passwords,
+        write_demo_file,
+    )
 
     app = _database_app()
     with app.app_context():

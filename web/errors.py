@@ -1,4 +1,4 @@
-"""One error handler per HTTP status: JSON under /api/, a friendly HTML page elsewhere."""
+"""Errors that carry their HTTP status, and the one handler that renders them (JSON or HTML)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from search.errors import NotFound
+from search.errors import NotFound, SpravkaError
+
+__all__ = ["Conflict", "LimitReached", "NotFound", "Refused", "SpravkaError", "Unavailable"]
 
 log = logging.getLogger(__name__)
 
@@ -17,10 +19,37 @@ MESSAGES = {
     403: "Доступ запрещён",
     404: "Страница не найдена",
     405: "Метод не поддерживается",
+    409: "Данные изменились, обновите страницу",
     413: "Файл или запрос слишком большой",
+    422: "Данные не приняты",
     429: "Слишком много запросов, попробуйте чуть позже",
     500: "Внутренняя ошибка сервера",
+    503: "Сервис временно недоступен",
 }
+
+
+class Refused(SpravkaError):
+    """The input cannot be accepted as sent (the message says why, in Russian)."""
+
+    status = 422
+
+
+class Conflict(SpravkaError):
+    """Someone changed the thing since this page showed it."""
+
+    status = 409
+
+
+class LimitReached(SpravkaError):
+    """A per-user limit is used up for now."""
+
+    status = 429
+
+
+class Unavailable(SpravkaError):
+    """A service behind the feature (database, disk) failed; nothing was kept."""
+
+    status = 503
 
 
 def _wants_json() -> bool:
@@ -36,7 +65,7 @@ def render_error(status: int, detail: str | None = None):
 
 
 def register_error_handlers(app: Flask) -> None:
-    """Install the handlers on the app."""
+    """Install the one handler: every error becomes a page (or JSON) with its own status."""
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
@@ -44,9 +73,14 @@ def register_error_handlers(app: Flask) -> None:
             400, "Форма устарела или отправлена не с этой страницы. Обновите страницу."
         )
 
-    @app.errorhandler(NotFound)
-    def _not_found(exc: NotFound):
-        return render_error(404)
+    @app.errorhandler(SpravkaError)
+    def _spravka(exc: SpravkaError):
+        if exc.status >= 500:
+            log.warning("%s on %s: %s", type(exc).__name__, request.path, exc)
+        # Server-side failures say only what the status says; the caller's own mistakes
+        # (4xx other than 404, which must not confirm what exists) are explained.
+        detail = str(exc) or None if 400 <= exc.status < 500 and exc.status != 404 else None
+        return render_error(exc.status, detail)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

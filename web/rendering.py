@@ -137,3 +137,8 @@ def plain_text(text: str, max_chars: int = 160) -> str:
     if len(flat) <= max_chars:
         return flat
     return flat[:max_chars].rsplit(" ", 1)[0] + "…"
+
+
+def safe_snippet(snippet: str) -> Markup:
+    """The engine's snippet keeps only its <mark> tags; anything else becomes text."""
+    return Markup(nh3.clean(snippet or "", tags={"mark"}, attributes={}))

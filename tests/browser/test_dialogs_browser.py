@@ -9,9 +9,9 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
-from web.auth import create_user
+from web.accounts.services import create_user
 from web.database import db
-from web.dialog_models import Dialog
+from web.dialogs.models import Dialog
 
 PASSWORD = "correct-horse-1"
 FILES = Path(__file__).resolve().parents[1] / "fixtures" / "dialogs" / "files"
@@ -132,7 +132,7 @@ def test_this_solved_my_question_creates_no_dialog(browser, live_server, account
     with live_server.app.app_context():
         from sqlalchemy import select
 
-        from web.auth import User
+        from web.accounts.models import User
 
         other = db().scalar(select(User).where(User.email == accounts["other"]))
         assert db().scalar(select(Dialog).where(Dialog.seller_id == other.id)) is None

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from web.auth import create_user
+from web.accounts.services import create_user
 
 PASSWORD = "correct-horse-1"
 

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from web.analytics import Event
-from web.auth import create_user
+from web.accounts.services import create_user
+from web.analytics.recording import Event
 from web.database import db
 
 RESULTS = "[data-instant]"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import web.auth  # noqa: F401  (registers the tables on Base.metadata for autogenerate)
-import web.dialog_models  # noqa: F401
+import web.accounts.models  # noqa: F401  (registers the tables on Base.metadata for autogenerate)
+import web.dialogs.models  # noqa: F401
 from web.database import Base
 
 config = context.config

@@ -1,0 +1,1 @@
+"""Accounts wing: users and roles, login and logout, login throttling, demo accounts."""

@@ -1,0 +1,45 @@
+"""Account tables: users with their role, and failed logins kept for the rate limit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash
+
+from web.database import Base
+from web.timestamps import UTCDateTime, utcnow
+
+ROLES = ("seller", "agent", "editor")
+ROLE_NAMES = {"seller": "продавец", "agent": "сотрудник поддержки", "editor": "редактор"}
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def check_password(self, password: str) -> bool:
+        """True when `password` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def role_name(self) -> str:
+        """The role in Russian, for the UI."""
+        return ROLE_NAMES.get(self.role, self.role)
+
+
+class LoginFailure(Base):
+    """One failed login; kept in the database so the limit holds across workers."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -1,0 +1,1 @@
+"""Analytics wing: recording events, the background writer, models, insights and charts."""

@@ -1,0 +1,326 @@
+"""Seller support pages: my dialogs, the new-dialog form that deflects, a dialog and its files."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from search.errors import NotFound
+from web.accounts.access import role_required
+from web.analytics import recording as analytics
+from web.database import db
+from web.dialogs.form_help import (
+    category_choices,
+    entry_json,
+    filter_categories,
+    suggestions_for,
+    topic_answers,
+)
+from web.dialogs.forms import (
+    DESCRIPTION_MIN_CHARS,
+    DialogDraft,
+    FormErrors,
+    clean_text,
+    find_category,
+    find_topic,
+    parse_barcode,
+    parse_message,
+    parse_new_dialog,
+)
+from web.dialogs.kept_uploads import KeptFile, keep, kept_files, open_kept, release, sweep_pending
+from web.dialogs.store import (
+    DialogLimitReached,
+    DialogSaveFailed,
+    add_message,
+    any_dialog,
+    create_dialog,
+    dialog_file,
+    find_duplicates,
+    seller_dialog,
+    seller_dialogs,
+)
+from web.dialogs.uploads import (
+    ACCEPT,
+    ALLOWED_TEXT,
+    MAX_FILES,
+    download,
+    sweep_stale_parts,
+    uploads_folder,
+)
+from web.rendering import render_markdown
+from web.search_service import engine
+from web.timestamps import local_time
+
+bp = Blueprint("dialogs", __name__)
+
+
+@bp.record_once
+def _sweep_uploads(state) -> None:
+    # Temporary files of uploads interrupted by a crash are never referenced: delete them.
+    folder = uploads_folder(state.app.instance_path)
+    if folder.is_dir():
+        sweep_stale_parts(folder)
+    if (folder / "pending").is_dir():
+        sweep_pending(folder / "pending")
+
+
+@bp.get("/dialogs")
+@role_required("seller")
+def index():
+    """The seller's dialogs, newest first."""
+    dialogs = seller_dialogs(db(), g.user.id)
+    return render_template(
+        "dialogs/index.html", dialogs=dialogs, categories=engine().content.categories
+    )
+
+
+def _form_context(values, draft: DialogDraft | None = None, errors: FormErrors | None = None):
+    """Everything the new-dialog template needs for the current step."""
+    category = find_category(values.get("category"))
+    topic = find_topic(category, values.get("topic"))
+    needs_topic = category is not None and bool(category.topics) and topic is None
+    step = "category" if category is None else ("topic" if needs_topic else "details")
+    description = clean_text(values.get("description"), 5000)
+    return {
+        "step": step,
+        "category": category,
+        "topic": topic,
+        "find": clean_text(values.get("find"), 100),
+        "categories": filter_categories(values.get("find")),
+        "all_categories": category_choices(),
+        "answers": topic_answers(topic) if step == "details" else [],
+        "suggestions": suggestions_for(description, category) if step == "details" else [],
+        "values": {
+            "description": description,
+            "barcode": clean_text(values.get("barcode"), 40),
+        },
+        "errors": errors or FormErrors(),
+        "duplicates": [],
+        "kept": [],
+        "draft": draft,
+        "allowed_text": ALLOWED_TEXT,
+        "accept": ACCEPT,
+        "max_files": MAX_FILES,
+        "max_file_mb": current_app.config["MAX_FILE_MB"],
+        "min_chars": DESCRIPTION_MIN_CHARS,
+    }
+
+
+@bp.get("/dialogs/new")
+@role_required("seller")
+def new():
+    """The new-dialog form: category, topic, common answers, then the fields."""
+    return render_template("dialogs/new.html", **_form_context(request.args))
+
+
+def _send_back(context: dict, kept: list[KeptFile], new_files: list, status: int):
+    """Show the form again; files that were fine stay attached for the next submit."""
+    context["kept"] = kept + keep(new_files, g.user.id)
+    return render_template("dialogs/new.html", **context), status
+
+
+@bp.post("/dialogs/new")
+@role_required("seller")
+def create():
+    """«Начать диалог»: check, warn about duplicates, then save the dialog with its files."""
+    kept = kept_files(request.form.getlist("kept"), g.user.id)
+    files = request.files.getlist("files")
+    draft, errors = parse_new_dialog(request.form, files, room=MAX_FILES - len(kept))
+    context = _form_context(request.form, draft, errors)
+    new_files = draft.files
+    if context["step"] == "details" and "description" not in errors.fields:
+        context["duplicates"] = find_duplicates(db(), g.user.id, draft)
+    if errors or (context["duplicates"] and not draft.confirm_new):
+        return _send_back(context, kept, new_files, 400 if errors else 200)
+    with ExitStack() as stack:
+        try:
+            opened = []
+            for item in kept:
+                opened.append(open_kept(item))
+                stack.callback(opened[-1].stream.close)
+        except FileNotFoundError:
+            # A second click on «Начать диалог» raced the first, which already saved
+            # (and released) these files: show the form again instead of failing.
+            context["errors"].fields["form"] = (
+                "Прикреплённые файлы уже отправлены или устарели. Проверьте «Мои обращения» "
+                "и при необходимости прикрепите файлы заново."
+            )
+            return _send_back(
+                context, kept_files([k.token for k in kept], g.user.id), new_files, 409
+            )
+        draft.files = opened + new_files
+        for checked in new_files:
+            stack.callback(checked.stream.close)
+        try:
+            dialog = create_dialog(
+                db(), g.user, draft, analytics.visitor_id(), current_app.config["DIALOGS_PER_HOUR"]
+            )
+        except DialogLimitReached as exc:
+            context["errors"].fields["form"] = (
+                f"За последний час вы открыли {current_app.config['DIALOGS_PER_HOUR']} диалогов "
+                "— это предел. Допишите подробности в уже открытые диалоги или попробуйте позже."
+            )
+            return _send_back(context, kept, new_files, exc.status)
+        except DialogSaveFailed as exc:
+            context["errors"].fields["form"] = (
+                "Не удалось сохранить диалог, ничего не отправлено. Попробуйте ещё раз — "
+                "текст и файлы остались в форме."
+            )
+            return _send_back(context, kept, new_files, exc.status)
+    release(kept)
+    analytics.record_dialog_opened(dialog.id, dialog.category, dialog.topic)
+    flash(str(dialog.number), "dialog-created")
+    return redirect(url_for("dialogs.show", number=dialog.number))
+
+
+def _render_dialog(
+    dialog, errors: FormErrors | None = None, body: str = "", status: int = 200, kept=()
+):
+    """The seller's dialog page (thread or «Информация»), with a message form's errors."""
+    category = find_category(dialog.category)
+    tab = "info" if request.args.get("tab") == "info" and errors is None else "thread"
+    return render_template(
+        "dialogs/show.html",
+        dialog=dialog,
+        tab=tab,
+        category=category,
+        topic=find_topic(category, dialog.topic),
+        errors=errors or FormErrors(),
+        body=body,
+        kept=list(kept),
+        allowed_text=ALLOWED_TEXT,
+        accept=ACCEPT,
+    ), status
+
+
+@bp.get("/dialogs/<int:number>")
+@role_required("seller")
+def show(number: int):
+    """A dialog: the thread, the status and the «Информация» tab."""
+    return _render_dialog(seller_dialog(db(), g.user.id, number))
+
+
+@bp.post("/dialogs/<int:number>/messages")
+@role_required("seller")
+def post_message(number: int):
+    """The seller adds a message (and files) to their open dialog."""
+    dialog = seller_dialog(db(), g.user.id, number)
+    # «Добавить сообщение в №» on the duplicate warning sends the new-dialog form here,
+    # with the files it had already kept: they go with the message, not into the void.
+    kept = kept_files(request.form.getlist("kept"), g.user.id)
+    body, files, errors = parse_message(request.form, request.files.getlist("files"), len(kept))
+    if not dialog.is_open:
+        errors.fields["body"] = "Диалог завершён. Если вопрос остался, начните новый диалог."
+    if not errors and not _save_message(dialog, body, kept, files):
+        errors.fields["body"] = "Не удалось отправить сообщение. Попробуйте ещё раз."
+    if errors:
+        dialog = seller_dialog(db(), g.user.id, number)
+        # Files that were fine stay attached for the next try (a closed dialog has no form).
+        kept = kept + keep(files, g.user.id) if dialog.is_open else []
+        return _render_dialog(dialog, errors, body, 400, kept)
+    release(kept)
+    flash("Сообщение отправлено.", "message-sent")
+    return redirect(url_for("dialogs.show", number=number) + "#last")
+
+
+def _save_message(dialog, body: str, kept: list[KeptFile], files: list) -> bool:
+    """Save the seller's message with kept and new files; False when nothing could be saved."""
+    with ExitStack() as stack:
+        opened = [open_kept(k) for k in kept]
+        for checked in opened:
+            stack.callback(checked.stream.close)
+        try:
+            add_message(db(), dialog, g.user, body, opened + files)
+        except DialogSaveFailed:
+            return False
+    return True
+
+
+@bp.get("/dialogs/<int:number>/files/<int:attachment_id>")
+@role_required("seller", "agent")
+def file(number: int, attachment_id: int):
+    """Download an attachment: only the dialog's seller and support agents may."""
+    if g.user.role == "agent":
+        dialog = any_dialog(db(), number)
+    else:
+        dialog = seller_dialog(db(), g.user.id, number)
+    attachment = dialog_file(dialog, attachment_id)
+    return download(attachment.stored_name, attachment.original_name, attachment.content_type)
+
+
+@bp.post("/dialogs/deflect")
+@role_required("seller")
+def deflect():
+    """«Это решило мой вопрос»: no dialog is created; the answer counts as a deflection."""
+    entry_id = clean_text(request.form.get("entry_id"), 200)
+    resolved = engine().content.resolve(entry_id)
+    entry = engine().entry(resolved) if resolved else None
+    if entry is None:
+        abort(404)
+    analytics.record_deflection(
+        entry.id,
+        clean_text(request.form.get("query"), 300),
+        clean_text(request.form.get("category"), 64) or None,
+        clean_text(request.form.get("topic"), 64) or None,
+    )
+    target = url_for("dialogs.resolved", entry=entry.id)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"ok": True, "redirect": target})
+    return redirect(target)
+
+
+@bp.get("/dialogs/resolved")
+@role_required("seller")
+def resolved():
+    """The end of a deflected flow: the answer helped, no dialog needed."""
+    entry = engine().entry(clean_text(request.args.get("entry"), 200))
+    return render_template("dialogs/resolved.html", entry=entry)
+
+
+@bp.get("/api/entries/<path:entry_id>")
+def entry_api(entry_id: str):
+    """One published entry as JSON (title and sanitised HTML) to open a suggestion in place."""
+    resolved = engine().content.resolve(entry_id)
+    entry = engine().entry(resolved) if resolved else None
+    if entry is None:
+        raise NotFound(entry_id)
+    return jsonify(entry_json(entry, render_markdown(entry.body)))
+
+
+@bp.get("/api/dialogs/duplicates")
+@role_required("seller")
+def duplicates_api():
+    """The seller's open dialogs that look like the one being written (checked before submit)."""
+    draft = DialogDraft(
+        category=clean_text(request.args.get("category"), 64),
+        topic=clean_text(request.args.get("topic"), 64) or None,
+        description=clean_text(request.args.get("description"), 5000),
+        barcode=parse_barcode(request.args.get("barcode"))[0],
+    )
+    found = find_duplicates(db(), g.user.id, draft) if draft.category else []
+    return jsonify(
+        {
+            "duplicates": [
+                {
+                    "number": d.number,
+                    "url": url_for("dialogs.show", number=d.number),
+                    "created": local_time(d.created_at, current_app.config["TIMEZONE"]),
+                    "description": d.description[:300],
+                    "barcode": d.barcode,
+                }
+                for d in found
+            ]
+        }
+    )

@@ -1,0 +1,1 @@
+"""Editor wing: the content editor, its forms, file edits, FAQ YAML surgery and scaffolding."""

@@ -1,0 +1,227 @@
+"""The editor's forms: parse what an editor submitted, and place problems next to fields."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from search.content import ID_PART, STATUSES
+from search.errors import ContentError
+from web.editor.edits import ArticleDraft, FaqDraft
+from web.editor.files import CATEGORIES, read
+
+SLUG = re.compile(rf"^{ID_PART}$")
+TITLE_MAX = 200
+SUMMARY_MAX = 400
+TAG_MAX = 60
+
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh sch - y - e yu ya".split(),
+        strict=True,
+    )
+)
+
+
+@dataclass
+class FormErrors:
+    """Problems by form field, plus those that belong to no field (other files)."""
+
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+
+    def add(self, name: str | None, message: str) -> None:
+        """Attach a message to a field (or to the form as a whole when name is None)."""
+        if name is None:
+            self.general.append(message)
+        else:
+            self.fields.setdefault(name, []).append(message)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.general)
+
+
+@dataclass(frozen=True)
+class TopicChoice:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class CategoryChoice:
+    id: str
+    name: str
+    topics: tuple[TopicChoice, ...]
+
+
+def category_choices(root: Path) -> list[CategoryChoice]:
+    """Categories and topics from kb/categories.yaml as it is on disk now."""
+    try:
+        data = yaml.safe_load(read(root, CATEGORIES)) or {}
+    except yaml.YAMLError:
+        return []
+    choices = []
+    for cat in data.get("categories") or []:
+        if not isinstance(cat, dict) or not cat.get("id"):
+            continue
+        topics = tuple(
+            TopicChoice(str(t.get("id")), str(t.get("name") or t.get("id")))
+            for t in cat.get("topics") or []
+            if isinstance(t, dict) and t.get("id")
+        )
+        choices.append(CategoryChoice(str(cat["id"]), str(cat.get("name") or cat["id"]), topics))
+    return choices
+
+
+def slugify(title: str) -> str:
+    """A latin slug for a Russian title («Как вернуть товар» → kak-vernut-tovar)."""
+    text = "".join(_TRANSLIT.get(ch, ch) for ch in title.lower())
+    text = text.replace("-", " ")
+    # Prepositions and conjunctions (в, на, о, и…) only lengthen the address.
+    words = [w for w in re.findall(r"[a-z0-9]+", text) if len(w) > 2 or w.isdigit()]
+    return "-".join(words[:5])[:60].strip("-")
+
+
+def _tags(raw: str) -> list[str]:
+    seen: list[str] = []
+    for tag in raw.replace("\n", ",").split(","):
+        tag = " ".join(tag.split()).lower()[:TAG_MAX]
+        if tag and tag not in seen:
+            seen.append(tag)
+    return seen
+
+
+def _line(raw: str | None) -> str:
+    return " ".join((raw or "").split())
+
+
+def _common(form, errors: FormErrors, categories: list[CategoryChoice], title_key: str):
+    """Category, slug, title and status checked the way sellers would need them."""
+    category = (form.get("category") or "").strip()
+    cat = next((c for c in categories if c.id == category), None)
+    if cat is None:
+        errors.add("category", "Выберите категорию из списка.")
+    title = _line(form.get(title_key))
+    if not title:
+        errors.add(title_key, "Заполните заголовок.")
+    elif len(title) > TITLE_MAX:
+        errors.add(title_key, f"Не длиннее {TITLE_MAX} символов (сейчас {len(title)}).")
+    slug = (form.get("slug") or "").strip().lower() or slugify(title)
+    if not SLUG.match(slug):
+        errors.add(
+            "slug", "Только латинские строчные буквы, цифры и дефисы, например kak-vernut-tovar."
+        )
+    status = form.get("status") or "draft"
+    if status not in STATUSES:
+        errors.add("status", "Выберите статус.")
+        status = "draft"
+    return cat, f"{category}/{slug}", title, status
+
+
+def _topic_ids(cat: CategoryChoice | None) -> set[str]:
+    return {t.id for t in cat.topics} if cat else set()
+
+
+def parse_article(form, categories: list[CategoryChoice]) -> tuple[ArticleDraft, FormErrors]:
+    """An ArticleDraft from the submitted form, with the problems found in it."""
+    errors = FormErrors()
+    cat, entry_id, title, status = _common(form, errors, categories, "title")
+    topics = [t for t in form.getlist("topics") if t]
+    unknown = [t for t in topics if cat and t not in _topic_ids(cat)]
+    if unknown:
+        errors.add("topics", f"Этих тем нет в категории: {', '.join(unknown)}.")
+    summary = _line(form.get("summary"))
+    if len(summary) > SUMMARY_MAX:
+        errors.add("summary", f"Не длиннее {SUMMARY_MAX} символов (сейчас {len(summary)}).")
+    body = (form.get("body") or "").replace("\r\n", "\n")
+    if not body.strip():
+        errors.add("body", "Текст статьи не может быть пустым.")
+    draft = ArticleDraft(
+        id=entry_id,
+        title=title,
+        category=(form.get("category") or "").strip(),
+        body=body,
+        topics=topics,
+        tags=_tags(form.get("tags") or ""),
+        summary=summary,
+        status=status,
+        updated=date.today(),
+    )
+    return draft, errors
+
+
+def parse_faq(form, categories: list[CategoryChoice]) -> tuple[FaqDraft, FormErrors]:
+    """A FaqDraft from the submitted form, with the problems found in it."""
+    errors = FormErrors()
+    cat, entry_id, question, status = _common(form, errors, categories, "question")
+    topic = (form.get("topic") or "").strip()
+    if cat and topic not in _topic_ids(cat):
+        errors.add("topic", "Выберите тему этой категории.")
+    answer = (form.get("answer") or "").replace("\r\n", "\n")
+    if not answer.strip():
+        errors.add("answer", "Ответ не может быть пустым.")
+    draft = FaqDraft(
+        id=entry_id,
+        question=question,
+        category=(form.get("category") or "").strip(),
+        topic=topic,
+        answer=answer,
+        tags=_tags(form.get("tags") or ""),
+        status=status,
+        updated=date.today(),
+        featured=bool(form.get("featured")),
+    )
+    return draft, errors
+
+
+# -- content problems → fields ----------------------------------------------------------
+_FIELD_RULES: list[tuple[re.Pattern, str, str | None]] = [
+    # (pattern, field, Russian message; None keeps the loader's message)
+    (
+        re.compile(r"broken internal link '([^']*)'"),
+        "body",
+        "Ссылка {0} ведёт на несуществующую страницу.",
+    ),
+    (re.compile(r"duplicate id '([^']*)'"), "slug", "Запись с id «{0}» уже есть."),
+    (re.compile(r"unknown topic '([^']*)'"), "topic", "Темы «{0}» нет в этой категории."),
+    (re.compile(r"unknown category '([^']*)'"), "category", "Категории «{0}» нет."),
+    (re.compile(r"(?:article )?id '([^']*)' must"), "slug", "Неверный id «{0}»."),
+    (re.compile(r"article body is empty|answer is empty"), "body", "Текст не может быть пустым."),
+    (re.compile(r"field '(\w+)' (?:is empty|must)|missing field '(\w+)'"), "", None),
+    (re.compile(r"invalid YAML"), "body", None),
+]
+_KEY_FIELDS = {"title": "title", "question": "question", "answer": "body", "tags": "tags",
+               "summary": "summary", "status": "status", "topics": "topic", "topic": "topic",
+               "category": "category", "id": "slug"}  # fmt: skip
+
+
+def place_errors(
+    problems: list[ContentError], own_files: set[str], errors: FormErrors, kind: str
+) -> None:
+    """Attach content problems to the form fields they concern (others stay general)."""
+    aliases = {"body": "body" if kind == "article" else "answer",
+               "topic": "topics" if kind == "article" else "topic",
+               "title": "title" if kind == "article" else "question"}  # fmt: skip
+    for problem in problems:
+        name, message = _field_of(problem) if problem.path in own_files else (None, None)
+        if name is None:
+            errors.add(None, f"{problem.path}, строка {problem.line or '?'}: {problem.message}")
+            continue
+        errors.add(aliases.get(name, name), message or problem.message)
+
+
+def _field_of(problem: ContentError) -> tuple[str | None, str | None]:
+    for pattern, name, template in _FIELD_RULES:
+        match = pattern.search(problem.message)
+        if not match:
+            continue
+        if not name:
+            key = next(g for g in match.groups() if g)
+            return _KEY_FIELDS.get(key), None
+        return name, template.format(*match.groups()) if template else None
+    return None, None

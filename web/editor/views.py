@@ -1,0 +1,263 @@
+"""The content editors' web editor (/editor): entries, the glossary and the categories."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from search.content import ENTRY_ID, STATUSES
+from web.accounts.access import role_required
+from web.analytics import insights
+from web.database import db
+from web.editor.edits import (
+    ArticleDraft,
+    FaqDraft,
+    article_change,
+    article_path,
+    faq_change,
+    faq_path,
+    load_article,
+    load_faq,
+)
+from web.editor.files import (
+    CATEGORIES,
+    GLOSSARY,
+    Change,
+    EditConflict,
+    EditRefused,
+    commit,
+    editing_lock,
+    file_stamp,
+    read,
+    validate,
+)
+from web.editor.forms import (
+    FormErrors,
+    category_choices,
+    parse_article,
+    parse_faq,
+    place_errors,
+)
+from web.rendering import render_markdown
+from web.search_service import engine
+
+log = logging.getLogger(__name__)
+bp = Blueprint("editor", __name__, url_prefix="/editor")
+# Every editor URL, including previews and CSV exports, is for editors only.
+bp.before_request(role_required("editor")(lambda: None))
+
+
+def _root() -> Path:
+    return Path(current_app.config["CONTENT"])
+
+
+def _lock_dir() -> Path:
+    return Path(current_app.config["INSTANCE"])
+
+
+# -- the list of entries -----------------------------------------------------------------
+@dataclass(frozen=True)
+class Row:
+    id: str
+    kind: str
+    title: str
+    category: str
+    status: str
+    updated: date | None
+    votes: tuple[int, int]
+
+
+def _rows(args) -> list[Row]:
+    content = engine().content
+    votes = insights.entry_votes(db())
+    text = (args.get("q") or "").strip().lower()
+    rows = []
+    for e in content.entries.values():
+        if args.get("category") and e.category != args["category"]:
+            continue
+        if args.get("status") in STATUSES and e.status != args["status"]:
+            continue
+        if args.get("kind") in ("article", "faq") and e.kind != args["kind"]:
+            continue
+        if text and text not in f"{e.id} {e.title} {' '.join(e.tags)}".lower():
+            continue
+        rows.append(
+            Row(e.id, e.kind, e.title, e.category, e.status, e.updated, votes.get(e.id, (0, 0)))
+        )
+    rows.sort(key=lambda r: (r.updated or date.min, r.id), reverse=True)
+    return rows
+
+
+@bp.get("/")
+def slash():
+    """/editor/ is /editor (with the same query string)."""
+    # Not url_for(**request.args): its _method/_external/_anchor keywords would be the
+    # visitor's to set, and repeated filters would lose all but their first value.
+    query = request.query_string.decode("latin-1")
+    return redirect(url_for("editor.index") + (f"?{query}" if query else ""))
+
+
+@bp.get("")
+def index():
+    """All entries, drafts included, with status, category, last update and helpfulness."""
+    return render_template(
+        "editor/index.html",
+        rows=_rows(request.args),
+        categories=engine().content.categories,
+        args=request.args,
+        problems=engine().errors,
+    )
+
+
+# -- articles and FAQ entries ---------------------------------------------------------------
+def _form_page(
+    kind: str, draft, original_id: str | None, version: str, errors=None, conflict=None, status=200
+):
+    template = "editor/article.html" if kind == "article" else "editor/faq.html"
+    return (
+        render_template(
+            template,
+            draft=draft,
+            original_id=original_id or "",
+            version=version,
+            slug=draft.id.split("/", 1)[-1] if draft.id else "",
+            errors=errors or FormErrors(),
+            conflict=conflict,
+            categories=category_choices(_root()),
+            preview=render_markdown(draft.body if kind == "article" else draft.answer),
+        ),
+        status,
+    )
+
+
+def _new_draft(kind: str):
+    category = request.args.get("category", "")
+    if kind == "article":
+        return ArticleDraft(id="", title="", category=category, body="")
+    return FaqDraft(
+        id="", question="", category=category, topic=request.args.get("topic", ""), answer=""
+    )
+
+
+@bp.route("/<any(article, faq):kind>/new", methods=["GET", "POST"])
+def new_entry(kind: str):
+    """Create an article or an FAQ entry."""
+    if request.method == "POST":
+        return _save(kind, None)
+    return _form_page(kind, _new_draft(kind), None, "")
+
+
+@bp.route("/<any(article, faq):kind>/<path:entry_id>", methods=["GET", "POST"])
+def edit_entry(kind: str, entry_id: str):
+    """Edit an article or an FAQ entry (renaming keeps the old URL through a redirect)."""
+    if not ENTRY_ID.fullmatch(entry_id):
+        abort(404)
+    if request.method == "POST":
+        return _save(kind, entry_id)
+    loaded = (load_article if kind == "article" else load_faq)(_root(), entry_id)
+    if loaded is None:
+        abort(404)
+    draft, version = loaded
+    return _form_page(kind, draft, entry_id, version)
+
+
+def _save(kind: str, original_id: str | None):
+    root = _root()
+    parse = parse_article if kind == "article" else parse_faq
+    draft, errors = parse(request.form, category_choices(root))
+    version = request.form.get("version", "")
+    if errors:
+        return _form_page(kind, draft, original_id, version, errors, status=422)
+    build = article_change if kind == "article" else faq_change
+    with editing_lock(_lock_dir()):
+        try:
+            change = build(root, draft, original_id, version)
+        except EditConflict as exc:
+            return _form_page(
+                kind, draft, original_id, version, conflict=str(exc), status=exc.status
+            )
+        except EditRefused as exc:
+            errors.add(exc.field, str(exc))
+            return _form_page(kind, draft, original_id, version, errors, status=exc.status)
+        own = {article_path(draft.id) if kind == "article" else faq_path(draft.category)}
+        if not _write(root, change, own, errors, kind):
+            return _form_page(kind, draft, original_id, version, errors, status=422)
+    flash(f"Сохранено: {draft.id}. Поиск уже видит изменения.", "success")
+    return redirect(url_for("editor.edit_entry", kind=kind, entry_id=draft.id))
+
+
+def _write(root: Path, change: Change, own: set[str], errors: FormErrors, kind: str) -> bool:
+    """Validate on a copy; write and reindex only when nothing new is wrong."""
+    problems = validate(root, change)
+    if problems:
+        place_errors(problems, own, errors, kind)
+        return False
+    commit(root, change)
+    left = engine().rebuild()
+    if left:
+        log.error("content problems after a validated save: %s", left)
+        flash(
+            "Сохранено, но в других файлах есть ошибки — поиск пока показывает прежнюю версию.",
+            "warning",
+        )
+    return True
+
+
+@bp.post("/preview")
+def preview():
+    """Markdown rendered exactly as sellers will see it (sanitised HTML)."""
+    return Response(str(render_markdown(request.form.get("text", ""))), mimetype="text/html")
+
+
+# -- glossary and categories as YAML ----------------------------------------------------------
+YAML_FILES = {
+    "glossary": (GLOSSARY, "Глоссарий: слова, которые значат одно и то же"),
+    "categories": (CATEGORIES, "Категории и темы"),
+}
+
+
+@bp.route("/<any(glossary, categories):name>", methods=["GET", "POST"])
+def yaml_file(name: str):
+    """Edit kb/glossary.yaml or kb/categories.yaml as validated YAML."""
+    relpath, title = YAML_FILES[name]
+    root = _root()
+    if request.method == "GET":
+        text, version, problems, conflict = (
+            read(root, relpath),
+            file_stamp(root / relpath),
+            [],
+            None,
+        )
+        return render_template("editor/yaml.html", name=name, title=title, relpath=relpath,
+                               text=text, version=version, problems=problems, conflict=conflict)  # fmt: skip
+    text = request.form.get("text", "").replace("\r\n", "\n")
+    version = request.form.get("version", "")
+    problems, conflict, status = [], None, 200
+    with editing_lock(_lock_dir()):
+        if file_stamp(root / relpath) != version:
+            conflict, status = "Файл изменили после того, как вы его открыли.", 409
+        else:
+            problems = validate(root, Change(writes={relpath: text}))
+            if not problems:
+                commit(root, Change(writes={relpath: text}))
+    if not problems and not conflict:
+        engine().rebuild()
+        flash("Сохранено. Поиск уже видит изменения.", "success")
+        return redirect(url_for("editor.yaml_file", name=name))
+    status = status if conflict else 422
+    return render_template("editor/yaml.html", name=name, title=title, relpath=relpath,
+                           text=text, version=version, problems=problems, conflict=conflict), status  # fmt: skip

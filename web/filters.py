@@ -1,0 +1,48 @@
+"""Every app-wide template filter, global and context value, registered in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app, url_for
+
+from web.dialogs.models import STATUS_NAMES
+from web.rendering import render_entry, safe_snippet
+from web.russian import ENTRY_STATUS_NAMES, KIND_LABELS, plural, ru_date
+from web.timestamps import local_time
+
+# The source document promises an answer within 48 hours on average; pages say so.
+AVERAGE_ANSWER_HOURS = 48
+
+
+def asset_url(filename: str) -> str:
+    """URL of a static file with its modification time, so a changed file busts caches."""
+    path = Path(current_app.static_folder or "") / filename
+    try:
+        version = int(path.stat().st_mtime)
+    except OSError:
+        version = 0
+    return url_for("static", filename=filename, v=version)
+
+
+def _local_time(value) -> str:
+    return local_time(value, current_app.config["TIMEZONE"])
+
+
+def _entry_status_names() -> dict[str, str]:
+    return ENTRY_STATUS_NAMES
+
+
+def register_template_filters(app: Flask) -> None:
+    """Install the filters and globals every template may use."""
+    app.add_template_filter(ru_date, "ru_date")
+    app.add_template_filter(plural, "plural")
+    app.add_template_filter(safe_snippet, "snippet")
+    app.add_template_filter(render_entry, "render_entry")
+    app.add_template_filter(_local_time, "local_time")
+    app.add_template_global(asset_url, "asset_url")
+    app.add_template_global(KIND_LABELS, "kind_labels")
+    app.add_template_global(_entry_status_names, "entry_status_names")
+    app.context_processor(
+        lambda: {"status_names": STATUS_NAMES, "answer_hours": AVERAGE_ANSWER_HOURS}
+    )

@@ -1,0 +1,1 @@
+"""Help wing: the help-center pages, /api/search and the public JSON endpoints, page builders."""
