@@ -27,8 +27,12 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def upgrade_database(app: Flask, revision: str = "head") -> None:
-    """Bring the app's database schema up to `revision`."""
+def upgrade_database(app: Flask, revision: str = "heads") -> None:
+    """Bring the app's database schema up to `revision`.
+
+    "heads": wings add their tables in migrations of their own, each revising the last one
+    that existed when it was written, so the tree may have several heads; all are applied.
+    """
     with app.app_context():
         engine = db_engine()
     with engine.begin() as connection:
