@@ -29,7 +29,12 @@ from search.decision import route_profiles  # noqa: E402
 from search.index import IndexDoc  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
-FILLER = PROJECT.parent / "shared" / "data" / "ruslit_scale" / "corpus.jsonl.gz"
+# ../shared beside the project (a worktree one level deeper finds it one level up).
+SHARED = next(
+    (p / "shared" for p in (PROJECT.parent, PROJECT.parent.parent) if (p / "shared").is_dir()),
+    PROJECT.parent / "shared",
+)
+FILLER = SHARED / "data" / "ruslit_scale" / "corpus.jsonl.gz"
 
 
 def filler_docs(count: int) -> list[IndexDoc]:

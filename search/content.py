@@ -303,6 +303,7 @@ class _Loader:
             "title": title.strip(),
             "category": category,
             "tags": self._strings(item, "tags", shown),
+            "asked_as": self._strings(item, "asked_as", shown),
             "status": status,
             "updated": updated,
             "path": shown,

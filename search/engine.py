@@ -28,7 +28,7 @@ from search.snippets import make_snippet
 log = logging.getLogger(__name__)
 
 # Bump when analysis or the schema changes so old indexes are rebuilt, not misread.
-INDEX_FORMAT = 7
+INDEX_FORMAT = 8
 # Recent results kept per index generation: as-you-type repeats queries (backspace,
 # the debounce firing twice, the full search after the instant one).
 CACHE_SIZE = 2048

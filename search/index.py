@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import queue
 import shutil
 import threading
@@ -26,7 +27,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.scoring import BM25F, WeightingModel
 from whoosh.searching import Searcher
 
-from search.analysis import EMPTY_GLOSSARY, Glossary, index_terms
+from search.analysis import EMPTY_GLOSSARY, Glossary, index_terms, words
 from search.errors import IndexUnavailable
 from search.model import Entry
 from search.plaintext import markdown_to_text
@@ -54,6 +55,7 @@ SCHEMA = Schema(
     topics=KEYWORD(stored=True),
     title=_terms_field(),
     tags=_terms_field(),
+    asked=_terms_field(),  # asked_as: the ways sellers phrase the question
     body=_terms_field(),
     display_title=STORED,
     url=STORED,
@@ -61,7 +63,8 @@ SCHEMA = Schema(
     lemmas=STORED,  # every term of the document, for query coverage in re-ranking
     title_lemmas=STORED,
     head_lemmas=STORED,
-    title_terms=STORED,  # title terms in order, for similarity to the query  # title and tags: the words a seller's question is made of
+    title_terms=STORED,  # title terms in order, for similarity to the query
+    asked_terms=STORED,  # each asked_as phrase's terms, "|"-separated: coverage, similarity
 )
 
 
@@ -77,6 +80,7 @@ class IndexDoc:
     topics: tuple[str, ...] = ()
     tags: str = ""
     url: str = ""
+    asked_as: tuple[str, ...] = ()
 
     @classmethod
     def from_entry(cls, entry: Entry, topic_names: str = "") -> IndexDoc:
@@ -86,14 +90,41 @@ class IndexDoc:
             body = entry.summary + "\n" + body
         tags = " ".join((*entry.tags, topic_names))
         return cls(
-            entry.id, entry.title, body, entry.kind, entry.category, entry.topics, tags, entry.url
+            entry.id,
+            entry.title,
+            body,
+            entry.kind,
+            entry.category,
+            entry.topics,
+            tags,
+            entry.url,
+            entry.asked_as,
         )
 
 
+# A title's tail after a dash («… — что делать?», «… — как его вернуть?») is the same few
+# words on many entries: it tells them apart by nothing, yet as title words it drew every
+# "what do I do / how do I get it back" question. Tails up to this many words are indexed
+# with the body instead of the title.
+GENERIC_TAIL_WORDS = 4
+_TAIL = re.compile(r"\s[—–-]\s")
+
+
+def split_title(title: str) -> tuple[str, str]:
+    """(head, generic tail) of a title; the tail is empty when there is none."""
+    parts = _TAIL.split(title, maxsplit=1)
+    if len(parts) == 2 and parts[0].strip() and len(words(parts[1])) <= GENERIC_TAIL_WORDS:
+        return parts[0], parts[1]
+    return title, ""
+
+
 def _fields(doc: IndexDoc, glossary: Glossary) -> dict:
-    title = index_terms(doc.title, glossary)
+    head, tail = split_title(doc.title)
+    title = index_terms(head, glossary)
     tags = index_terms(doc.tags, glossary)
-    body = index_terms(doc.body, glossary)
+    body = index_terms(tail + "\n" + doc.body, glossary)
+    asked_phrases = [index_terms(p, glossary) for p in doc.asked_as]
+    asked = [t for p in asked_phrases for t in p]
     return {
         "id": doc.id,
         "kind": doc.kind,
@@ -101,14 +132,16 @@ def _fields(doc: IndexDoc, glossary: Glossary) -> dict:
         "topics": " ".join(doc.topics),
         "title": " ".join(title),
         "tags": " ".join(tags),
+        "asked": " ".join(asked),
         "body": " ".join(body),
         "display_title": doc.title,
         "url": doc.url,
         "text": doc.body,
-        "lemmas": " ".join(sorted(set(title) | set(tags) | set(body))),
+        "lemmas": " ".join(sorted(set(title) | set(tags) | set(asked) | set(body))),
         "title_lemmas": " ".join(sorted(set(title))),
         "head_lemmas": " ".join(sorted(set(title) | set(tags))),
         "title_terms": " ".join(t for t in title if not t.startswith("g:")),
+        "asked_terms": "|".join(" ".join(p) for p in asked_phrases),
     }
 
 
@@ -127,7 +160,7 @@ def build_index(
     try:
         for doc in docs:
             writer.add_document(**_fields(doc, glossary))
-            texts.append(f"{doc.title} {doc.tags} {doc.body}")
+            texts.append(f"{doc.title} {doc.tags} {' '.join(doc.asked_as)} {doc.body}")
     except BaseException:
         writer.cancel()
         raise

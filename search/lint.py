@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from search.content import Content
 from search.errors import ContentError
+from search.learning import phrasing_key
 
 
 def lint_content(content: Content) -> list[ContentError]:
@@ -26,7 +27,32 @@ def lint_content(content: Content) -> list[ContentError]:
         if entry.updated is None:
             warnings.append(ContentError(entry.path, entry.line, "no 'updated' date"))
     warnings.extend(_glossary_overlaps(content))
+    warnings.extend(_asked_as_overlaps(content))
     return warnings
+
+
+def _asked_as_overlaps(content: Content) -> list[ContentError]:
+    """An asked_as phrase that is also another entry's (asked_as or title) sends the same
+    question two ways; the editor should say which entry answers it."""
+    owners: dict[str, list[str]] = {}
+    for entry in content.entries.values():
+        for phrase in (entry.title, *entry.asked_as):
+            key = phrasing_key(phrase)
+            if key and entry.id not in owners.setdefault(key, []):
+                owners[key].append(entry.id)
+    found = []
+    for entry in content.entries.values():
+        for phrase in entry.asked_as:
+            others = [o for o in owners.get(phrasing_key(phrase), []) if o != entry.id]
+            if others:
+                found.append(
+                    ContentError(
+                        entry.path,
+                        entry.line,
+                        f"asked_as '{phrase}' of '{entry.id}' is also {', '.join(others)}'s",
+                    )
+                )
+    return found
 
 
 def _glossary_overlaps(content: Content) -> list[ContentError]:

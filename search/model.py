@@ -41,6 +41,7 @@ class Entry:
     category: str
     topics: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    asked_as: tuple[str, ...] = ()  # how sellers phrase this question, in their own words
     summary: str = ""
     status: Literal["draft", "published"] = "published"
     updated: date | None = None

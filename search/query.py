@@ -8,6 +8,7 @@ unfinished last word expands to the indexed words it begins.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from search.analysis import (
@@ -24,8 +25,15 @@ from search.layout import looks_cyrillic_typed, looks_latin_typed, to_cyrillic, 
 from search.vocabulary import Vocabulary
 
 # A word nobody indexed still says something about the question; count it like a rare
-# word (df = 1) so that answers covering only part of the question rank lower.
+# word (df = 1) so that answers covering only part of the question rank lower...
 UNKNOWN_DF = 1
+# ...but only half as much: slang, diminutives and rare forms the index never saw would
+# otherwise make every answer look like it misses most of the question (one unknown
+# word turned a right top answer into `none`). Relaxing it keeps the known words in charge.
+UNKNOWN_SHARE = 0.5
+# Pasted links say where the seller was, not what they ask; their pieces (https, ru,
+# info) would match at random.
+LINK = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)
 
 
 @dataclass
@@ -67,7 +75,7 @@ def parse_query(
 ) -> ParsedQuery:
     """Analyse raw query text against the index vocabulary (`exact`: no layout/typo fixes)."""
     open_end = bool(text) and not text[-1].isspace() and text[-1] not in ".?!"
-    text = " ".join(text.split())
+    text = " ".join(LINK.sub(" ", text).split())
     fixed = text if exact else fix_layout(text, vocabulary, open_end)
     tokens = words(fixed)
     used = list(tokens)
@@ -147,7 +155,7 @@ def _query_words(
 
 def _weight(terms: list[str], vocabulary: Vocabulary) -> float:
     known = [vocabulary.idf(t) for t in terms if t in vocabulary.lemma_df]
-    return max(known) if known else vocabulary.idf_for_df(UNKNOWN_DF)
+    return max(known) if known else UNKNOWN_SHARE * vocabulary.idf_for_df(UNKNOWN_DF)
 
 
 def _rewrite(fixed: str, tokens: list[str], used: list[str]) -> str:

@@ -21,8 +21,17 @@ from search.query import ParsedQuery
 # the body has the most words and so the most accidental matches.
 TITLE_WEIGHT = 3.0
 TAGS_WEIGHT = 2.0
+# asked_as phrases are whole seller questions, as sellers type them, written or approved
+# by an editor for this one entry: as telling as the title, a little less since an
+# entry has many of them and their words repeat (BM25F already rewards the repetition).
+ASKED_AS_WEIGHT = 1.0
 BODY_WEIGHT = 1.0
-FIELD_WEIGHTS = {"title": TITLE_WEIGHT, "tags": TAGS_WEIGHT, "body": BODY_WEIGHT}
+FIELD_WEIGHTS = {
+    "title": TITLE_WEIGHT,
+    "tags": TAGS_WEIGHT,
+    "asked": ASKED_AS_WEIGHT,
+    "body": BODY_WEIGHT,
+}
 LONG_FIELDS = frozenset({"body"})
 # A term found in more than 0.5% of a field's documents (and in over 300 of them) is, for
 # ranking, a stop word of this collection: its idf is tiny, yet walking its postings is
@@ -137,9 +146,9 @@ def rerank(parsed: ParsedQuery, candidates: list[Candidate]) -> list[Candidate]:
     query_text = " ".join(w.terms[0] for w in parsed.words)
     for c in candidates:
         c.coverage = _coverage(parsed, c.fields.get("lemmas", ""), total)
-        c.head_coverage = _coverage(parsed, c.fields.get("head_lemmas", ""), total)
+        c.head_coverage = _head_coverage(parsed, c.fields, total)
         c.title_coverage = _coverage(parsed, c.fields.get("title_lemmas", ""), total)
-        c.similarity = fuzz.token_sort_ratio(query_text, c.fields.get("title_terms", "")) / 100
+        c.similarity = _similarity(query_text, c.fields)
         c.score = (
             W_BM25 * c.bm25 / top_bm25
             + W_COVERAGE * c.coverage
@@ -148,6 +157,31 @@ def rerank(parsed: ParsedQuery, candidates: list[Candidate]) -> list[Candidate]:
             + W_SIMILARITY * c.similarity
         )
     return sorted(candidates, key=lambda c: -c.score)
+
+
+def _asked_phrases(fields: dict) -> list[str]:
+    asked = fields.get("asked_terms", "")
+    return asked.split("|") if asked else []
+
+
+def _head_coverage(parsed: ParsedQuery, fields: dict, total: float) -> float:
+    """Coverage by the title and tags, or by them with the one asked_as phrase that covers
+    most: phrases are separate questions, so their words are not pooled (an entry with
+    many learned phrasings would otherwise cover every question)."""
+    head = fields.get("head_lemmas", "")
+    return max(
+        [_coverage(parsed, head, total)]
+        + [_coverage(parsed, head + " " + p, total) for p in _asked_phrases(fields)]
+    )
+
+
+def _similarity(query_text: str, fields: dict) -> float:
+    """Resemblance of the query to the title or to the closest asked_as phrase (0..1)."""
+    phrases = [fields.get("title_terms", "")]
+    phrases += [
+        " ".join(t for t in p.split() if not t.startswith("g:")) for p in _asked_phrases(fields)
+    ]
+    return max(fuzz.token_sort_ratio(query_text, p) for p in phrases) / 100
 
 
 def _coverage(parsed: ParsedQuery, stored_terms: str, total: float) -> float:
