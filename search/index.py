@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import queue
+import re
 import shutil
 import threading
 import time
