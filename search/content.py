@@ -119,8 +119,9 @@ class _Loader:
         except ValueError:
             return str(path)
 
-    def _error(self, path: str, line: int | None, message: str) -> None:
-        self.errors.append(ContentError(path, line, message))
+    def _error(self, path: str, line: int | None, message: str, **about: str | None) -> None:
+        # `about`: field, code and value of the problem (see ContentError).
+        self.errors.append(ContentError(path, line, message, **about))
 
     def _yaml_file(self, path: Path) -> Any:
         shown = self._shown(path)
@@ -130,7 +131,7 @@ class _Loader:
         """A typed field of a mapping; records an error and returns None when wrong."""
         if key not in data or data[key] is None:
             if required:
-                self._error(shown, data.line, f"missing field '{key}'")
+                self._error(shown, data.line, f"missing field '{key}'", field=key, code="missing")
             return None
         value = data[key]
         if kind is str and isinstance(value, int | float) and not isinstance(value, bool):
@@ -138,17 +139,21 @@ class _Loader:
         if kind is list and isinstance(value, str):
             value = [value]
         if not isinstance(value, kind):
-            self._error(shown, data.line_of(key), f"field '{key}' must be {_kind_name(kind)}")
+            message = f"field '{key}' must be {_kind_name(kind)}"
+            self._error(shown, data.line_of(key), message, field=key, code="wrong_type")
             return None
         if kind is str and not value.strip() and required:
-            self._error(shown, data.line_of(key), f"field '{key}' is empty")
+            self._error(
+                shown, data.line_of(key), f"field '{key}' is empty", field=key, code="empty"
+            )
             return None
         return value
 
     def _strings(self, data: LineDict, key: str, shown: str) -> tuple[str, ...]:
         values = self._field(data, key, list, shown, required=False) or []
         if not all(isinstance(v, str | int) for v in values):
-            self._error(shown, data.line_of(key), f"field '{key}' must be a list of strings")
+            message = f"field '{key}' must be a list of strings"
+            self._error(shown, data.line_of(key), message, field=key, code="wrong_type")
             return ()
         return tuple(str(v).strip() for v in values if str(v).strip())
 
@@ -256,11 +261,14 @@ class _Loader:
                 shown,
                 item.line_of("id"),
                 f"article id '{common['id']}' must match its path '{expected}'",
+                field="id",
+                code="bad_id",
+                value=common["id"],
             )
         topics = self._strings(item, "topics", shown)
         self._check_topics(category, topics, shown, item.line_of("topics"))
         if not body.strip():
-            self._error(shown, body_line, "article body is empty")
+            self._error(shown, body_line, "article body is empty", field="body", code="empty_body")
             return
         summary = self._field(item, "summary", str, shown, required=False) or ""
         entry = Article(body=body.strip(), topics=topics, summary=summary.strip(), **common)
@@ -276,27 +284,35 @@ class _Loader:
             return None
         match = ENTRY_ID.fullmatch(eid)
         if not match:
-            self._error(shown, item.line_of("id"), f"id '{eid}' must look like '<category>/<slug>'")
+            message = f"id '{eid}' must look like '<category>/<slug>'"
+            self._error(shown, item.line_of("id"), message, field="id", code="bad_id", value=eid)
             return None
         if match.group(1) != category:
-            self._error(
-                shown, item.line_of("id"), f"id '{eid}' must start with its category '{category}/'"
-            )
+            message = f"id '{eid}' must start with its category '{category}/'"
+            self._error(shown, item.line_of("id"), message, field="id", code="bad_id", value=eid)
         if (
             category not in self.content.categories
             and (shown, category) not in self._unknown_reported
         ):
             self._unknown_reported.add((shown, category))
-            self._error(shown, category_line, f"unknown category '{category}'")
+            message = f"unknown category '{category}'"
+            self._error(
+                shown, category_line, message, field="category", code="unknown", value=category
+            )
         status = self._field(item, "status", str, shown, required=False) or "published"
         if status not in STATUSES:
             self._error(
-                shown, item.line_of("status"), f"status must be one of {', '.join(STATUSES)}"
+                shown,
+                item.line_of("status"),
+                f"status must be one of {', '.join(STATUSES)}",
+                field="status",
+                code="wrong_type",
             )
             status = "draft"
         updated = item.get("updated")
         if updated is not None and not isinstance(updated, date):
-            self._error(shown, item.line_of("updated"), "field 'updated' must be a date YYYY-MM-DD")
+            message = "field 'updated' must be a date YYYY-MM-DD"
+            self._error(shown, item.line_of("updated"), message, field="updated", code="wrong_type")
             updated = None
         return {
             "id": eid,
@@ -314,7 +330,8 @@ class _Loader:
         cat = self.content.categories.get(category)
         for topic in topics:
             if cat is not None and cat.topic(topic) is None:
-                self._error(shown, line, f"unknown topic '{topic}' in category '{category}'")
+                message = f"unknown topic '{topic}' in category '{category}'"
+                self._error(shown, line, message, field="topic", code="unknown", value=topic)
 
     def _add_entry(self, entry: Entry, body_line: int) -> None:
         if entry.id in self.content.entries:
@@ -323,10 +340,13 @@ class _Loader:
                 entry.path,
                 entry.line,
                 f"duplicate id '{entry.id}' (first defined in {first.path}:{first.line})",
+                field="id",
+                code="duplicate",
+                value=entry.id,
             )
             return
         if not entry.body.strip():
-            self._error(entry.path, body_line, "answer is empty")
+            self._error(entry.path, body_line, "answer is empty", field="body", code="empty_body")
             return
         self.content.entries[entry.id] = entry
         self._body_lines[entry.id] = body_line
@@ -383,7 +403,11 @@ class _Loader:
             for match in INTERNAL_LINK.finditer(entry.body):
                 if not self._link_ok(match.group(1)):
                     line = self._body_lines[entry.id] + entry.body.count("\n", 0, match.start())
-                    self._error(entry.path, line, f"broken internal link '{match.group(1)}'")
+                    link = match.group(1)
+                    message = f"broken internal link '{link}'"
+                    self._error(
+                        entry.path, line, message, field="body", code="broken_link", value=link
+                    )
 
     def _link_ok(self, url: str) -> bool:
         kind, _, target = url[1:].partition("/")

@@ -17,13 +17,24 @@ class ContentError(SpravkaError):
 
     status = 422
 
-    def __init__(self, path: str, line: int | None, message: str, field: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        line: int | None,
+        message: str,
+        field: str | None = None,
+        code: str | None = None,
+        value: str | None = None,
+    ) -> None:
         self.path = str(path)
         self.line = line
         self.message = message
-        # The front-matter or YAML key the problem is about, so the editor can place it
-        # beside its form field without parsing the message back.
+        # The key the problem is about, what kind of problem it is and the offending value,
+        # so the editor can place it beside its form field (and say it in Russian) without
+        # parsing the English message back.
         self.field = field
+        self.code = code
+        self.value = value
         super().__init__(str(self))
 
     def __str__(self) -> str:

@@ -69,9 +69,9 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
         mark = exc.context_mark or exc.problem_mark
         line = (mark.line + first_line) if mark else first_line
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
-        raise ContentError(path, line, f"invalid YAML: {problem}") from None
+        raise ContentError(path, line, f"invalid YAML: {problem}", code="invalid_yaml") from None
     except yaml.YAMLError as exc:
-        raise ContentError(path, first_line, f"invalid YAML: {exc}") from None
+        raise ContentError(path, first_line, f"invalid YAML: {exc}", code="invalid_yaml") from None
 
 
 def shift_lines(data: Any, offset: int) -> None:

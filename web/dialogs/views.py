@@ -59,6 +59,7 @@ from web.dialogs.uploads import (
     sweep_stale_parts,
     uploads_folder,
 )
+from web.errors import Conflict
 from web.rendering import render_markdown
 from web.search_service import engine
 from web.timestamps import local_time
@@ -86,12 +87,18 @@ def index():
     )
 
 
-def _form_context(values, draft: DialogDraft | None = None, errors: FormErrors | None = None):
-    """Everything the new-dialog template needs for the current step."""
+def _place(values):
+    """The chosen category and topic, and the form step they lead to."""
     category = find_category(values.get("category"))
     topic = find_topic(category, values.get("topic"))
     needs_topic = category is not None and bool(category.topics) and topic is None
     step = "category" if category is None else ("topic" if needs_topic else "details")
+    return category, topic, step
+
+
+def _form_context(values, draft: DialogDraft | None = None, errors: FormErrors | None = None):
+    """Everything the new-dialog template needs for the current step."""
+    category, topic, step = _place(values)
     description = clean_text(values.get("description"), 5000)
     return {
         "step": step,
@@ -125,8 +132,17 @@ def new():
     return render_template("dialogs/new.html", **_form_context(request.args))
 
 
-def _send_back(context: dict, kept: list[KeptFile], new_files: list, status: int):
-    """Show the form again; files that were fine stay attached for the next submit."""
+def _send_back(
+    draft: DialogDraft, errors: FormErrors, kept: list[KeptFile], new_files: list, status: int,
+    duplicates=(),
+):  # fmt: skip
+    """Show the form again; files that were fine stay attached for the next submit.
+
+    Only here is the form's context (suggestions search, topic answers) built: a dialog
+    that is created needs none of it.
+    """
+    context = _form_context(request.form, draft, errors)
+    context["duplicates"] = list(duplicates)
     context["kept"] = kept + keep(new_files, g.user.id)
     return render_template("dialogs/new.html", **context), status
 
@@ -138,12 +154,12 @@ def create():
     kept = kept_files(request.form.getlist("kept"), g.user.id)
     files = request.files.getlist("files")
     draft, errors = parse_new_dialog(request.form, files, room=MAX_FILES - len(kept))
-    context = _form_context(request.form, draft, errors)
     new_files = draft.files
-    if context["step"] == "details" and "description" not in errors.fields:
-        context["duplicates"] = find_duplicates(db(), g.user.id, draft)
-    if errors or (context["duplicates"] and not draft.confirm_new):
-        return _send_back(context, kept, new_files, 400 if errors else 200)
+    duplicates = []
+    if _place(request.form)[2] == "details" and "description" not in errors.fields:
+        duplicates = find_duplicates(db(), g.user.id, draft)
+    if errors or (duplicates and not draft.confirm_new):
+        return _send_back(draft, errors, kept, new_files, 400 if errors else 200, duplicates)
     with ExitStack() as stack:
         try:
             opened = []
@@ -153,13 +169,12 @@ def create():
         except FileNotFoundError:
             # A second click on «Начать диалог» raced the first, which already saved
             # (and released) these files: show the form again instead of failing.
-            context["errors"].fields["form"] = (
+            errors.fields["form"] = (
                 "Прикреплённые файлы уже отправлены или устарели. Проверьте «Мои обращения» "
                 "и при необходимости прикрепите файлы заново."
             )
-            return _send_back(
-                context, kept_files([k.token for k in kept], g.user.id), new_files, 409
-            )
+            still_kept = kept_files([k.token for k in kept], g.user.id)
+            return _send_back(draft, errors, still_kept, new_files, Conflict.status)
         draft.files = opened + new_files
         for checked in new_files:
             stack.callback(checked.stream.close)
@@ -168,17 +183,17 @@ def create():
                 db(), g.user, draft, analytics.visitor_id(), current_app.config["DIALOGS_PER_HOUR"]
             )
         except DialogLimitReached as exc:
-            context["errors"].fields["form"] = (
+            errors.fields["form"] = (
                 f"За последний час вы открыли {current_app.config['DIALOGS_PER_HOUR']} диалогов "
                 "— это предел. Допишите подробности в уже открытые диалоги или попробуйте позже."
             )
-            return _send_back(context, kept, new_files, exc.status)
+            return _send_back(draft, errors, kept, new_files, exc.status)
         except DialogSaveFailed as exc:
-            context["errors"].fields["form"] = (
+            errors.fields["form"] = (
                 "Не удалось сохранить диалог, ничего не отправлено. Попробуйте ещё раз — "
                 "текст и файлы остались в форме."
             )
-            return _send_back(context, kept, new_files, exc.status)
+            return _send_back(draft, errors, kept, new_files, exc.status)
     release(kept)
     analytics.record_dialog_opened(dialog.id, dialog.category, dialog.topic)
     flash(str(dialog.number), "dialog-created")

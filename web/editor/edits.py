@@ -29,14 +29,12 @@ from web.editor.files import (
     Change,
     EditConflict,
     EditRefused,
+    Snapshot,
     data_stamp,
     dump_yaml,
-    file_stamp,
     linking_files,
-    read,
     redirects_text,
     relink,
-    stamp_bytes,
 )
 
 ARTICLE_KEYS = ("id", "title", "category", "topics", "tags", "summary", "status", "updated")
@@ -90,10 +88,10 @@ def faq_path(category: str) -> str:
 # -- reading --------------------------------------------------------------------------
 def load_article(root: Path, entry_id: str) -> tuple[ArticleDraft, str] | None:
     """The article as stored on disk, with its version stamp; None when missing."""
-    path = root / article_path(entry_id)
-    if not path.is_file():
+    files, relpath = Snapshot(root), article_path(entry_id)
+    if not files.exists(relpath):
         return None
-    text = path.read_text(encoding="utf-8")
+    text = files.text(relpath)
     try:
         data, body, _line = parse_front_matter(text, article_path(entry_id))
     except ContentError:
@@ -110,7 +108,7 @@ def load_article(root: Path, entry_id: str) -> tuple[ArticleDraft, str] | None:
         status=str(data.get("status") or "published"),
         updated=data.get("updated") if isinstance(data.get("updated"), date) else None,
     )
-    return draft, stamp_bytes(path.read_bytes())
+    return draft, files.stamp(relpath)
 
 
 def _as_list(value: Any) -> list:
@@ -121,7 +119,8 @@ def _as_list(value: Any) -> list:
 
 def load_faq(root: Path, entry_id: str) -> tuple[FaqDraft, str] | None:
     """The FAQ entry as stored on disk, with its version stamp; None when missing."""
-    found = find_faq(root, entry_id)
+    files = Snapshot(root)
+    found = find_faq(files, entry_id)
     if found is None:
         return None
     item = found.item
@@ -136,23 +135,28 @@ def load_faq(root: Path, entry_id: str) -> tuple[FaqDraft, str] | None:
         tags=[str(t) for t in _as_list(item.get("tags"))],
         status=str(item.get("status") or "published"),
         updated=item.get("updated") if isinstance(item.get("updated"), date) else None,
-        featured=entry_id in topic_faqs(root, category, topic),
+        featured=entry_id in topic_faqs(files, category, topic),
     )
     return draft, data_stamp(plain_item(item))
 
 
 # -- shared checks -------------------------------------------------------------------
-def _check_new_id(root: Path, entry_id: str, original_id: str | None) -> None:
+def id_taken(files: Snapshot, entry_id: str) -> bool:
+    """True when an article or an FAQ entry already has this id."""
+    return files.exists(article_path(entry_id)) or find_faq(files, entry_id) is not None
+
+
+def _check_new_id(files: Snapshot, entry_id: str, original_id: str | None) -> None:
     if entry_id == original_id:
         return
-    if (root / article_path(entry_id)).exists() or find_faq(root, entry_id) is not None:
+    if id_taken(files, entry_id):
         raise EditRefused(f"Запись с id «{entry_id}» уже есть — выберите другой.", "slug")
 
 
-def _rename(root: Path, change: Change, kind: str, old_id: str, new_id: str) -> None:
-    change.writes[REDIRECTS] = redirects_text(root, old_id, new_id)
-    overlay = _Overlay(root, change)
-    candidates = set(linking_files(root)) | {
+def _rename(files: Snapshot, change: Change, kind: str, old_id: str, new_id: str) -> None:
+    change.writes[REDIRECTS] = redirects_text(files, old_id, new_id)
+    overlay = _Overlay(files, change)
+    candidates = set(linking_files(files.root)) | {
         p for p in change.writes if p.startswith(("kb/faq/", "articles/"))
     }
     for relpath in sorted(candidates - change.deletes):
@@ -165,13 +169,13 @@ def _rename(root: Path, change: Change, kind: str, old_id: str, new_id: str) -> 
 class _Overlay:
     """Reads files as the change so far would leave them."""
 
-    def __init__(self, root: Path, change: Change) -> None:
-        self.root, self.change = root, change
+    def __init__(self, files: Snapshot, change: Change) -> None:
+        self.files, self.change = files, change
 
     def read(self, relpath: str) -> str:
         if relpath in self.change.writes:
             return self.change.writes[relpath]
-        return "" if relpath in self.change.deletes else read(self.root, relpath)
+        return "" if relpath in self.change.deletes else self.files.text(relpath)
 
 
 # -- articles -------------------------------------------------------------------------
@@ -195,26 +199,26 @@ def article_text(draft: ArticleDraft, extra: dict | None = None) -> str:
 
 
 def article_change(
-    root: Path, draft: ArticleDraft, original_id: str | None, version: str
+    files: Snapshot, draft: ArticleDraft, original_id: str | None, version: str
 ) -> Change:
     """The files to write for saving an article (new, edited, renamed or moved)."""
     extra: dict = {}
     if original_id:
-        path = root / article_path(original_id)
-        if not path.is_file():
+        relpath = article_path(original_id)
+        if not files.exists(relpath):
             raise EditConflict("Статью удалили или переименовали, пока вы её редактировали.")
-        if file_stamp(path) != version:
+        if files.stamp(relpath) != version:
             raise EditConflict("Статью изменили после того, как вы открыли её.")
         try:
-            old, _body, _line = parse_front_matter(path.read_text(encoding="utf-8"), "")
+            old, _body, _line = parse_front_matter(files.text(relpath), "")
             extra = {k: v for k, v in dict(old or {}).items() if k not in ARTICLE_KEYS}
         except ContentError:
             extra = {}
-    _check_new_id(root, draft.id, original_id)
+    _check_new_id(files, draft.id, original_id)
     change = Change(writes={article_path(draft.id): article_text(draft, extra)})
     if original_id and original_id != draft.id:
         change.deletes.add(article_path(original_id))
-        _rename(root, change, "article", original_id, draft.id)
+        _rename(files, change, "article", original_id, draft.id)
     return change
 
 
@@ -235,14 +239,14 @@ def _faq_item(draft: FaqDraft, extra: dict) -> dict:
     return data
 
 
-def faq_change(root: Path, draft: FaqDraft, original_id: str | None, version: str) -> Change:
+def faq_change(files: Snapshot, draft: FaqDraft, original_id: str | None, version: str) -> Change:
     """The files to write for saving an FAQ entry (and its topic list, redirects, links)."""
-    found = find_faq(root, original_id) if original_id else None
+    found = find_faq(files, original_id) if original_id else None
     if original_id and found is None:
         raise EditConflict("Вопрос удалили или переименовали, пока вы его редактировали.")
     if found is not None and data_stamp(plain_item(found.item)) != version:
         raise EditConflict("Этот вопрос изменили после того, как вы открыли его.")
-    _check_new_id(root, draft.id, original_id)
+    _check_new_id(files, draft.id, original_id)
     extra = {k: v for k, v in dict(found.item).items() if k not in FAQ_KEYS} if found else {}
     item = _faq_item(draft, extra)
     change = Change()
@@ -255,13 +259,13 @@ def faq_change(root: Path, draft: FaqDraft, original_id: str | None, version: st
                 found.text, found.entries, found.index, None
             )
         change.writes[target] = append_item(
-            _Overlay(root, change).read(target), draft.category, item
+            _Overlay(files, change).read(target), draft.category, item
         )
     old_category = original_id.split("/")[0] if original_id else draft.category
     place = (draft.category, draft.topic) if draft.featured else None
     change.writes[CATEGORIES] = topic_lists(
-        read(root, CATEGORIES), draft.id, place, original_id, old_category
+        files.text(CATEGORIES), draft.id, place, original_id, old_category
     )
     if original_id and original_id != draft.id:
-        _rename(root, change, "faq", original_id, draft.id)
+        _rename(files, change, "faq", original_id, draft.id)
     return change

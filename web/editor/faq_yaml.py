@@ -9,13 +9,12 @@ rewritten whole instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import yaml
 
 from search.errors import ContentError
 from search.yamlsource import LineDict, LineList, parse_yaml
-from web.editor.files import CATEGORIES, dump_yaml, read, rewrite_yaml
+from web.editor.files import CATEGORIES, Snapshot, dump_yaml, rewrite_yaml
 
 
 @dataclass
@@ -30,13 +29,14 @@ class FaqLocation:
         return self.entries[self.index]
 
 
-def find_faq(root: Path, entry_id: str) -> FaqLocation | None:
+def find_faq(files: Snapshot, entry_id: str) -> FaqLocation | None:
+    """Where the FAQ entry with this id is stored, or None."""
     category = entry_id.split("/")[0]
-    paths = sorted((root / "kb" / "faq").glob("*.yaml"))
+    paths = sorted((files.root / "kb" / "faq").glob("*.yaml"))
     paths.sort(key=lambda p: p.stem != category)  # its own category's file first
     for path in paths:
-        relpath = str(path.relative_to(root))
-        text = path.read_text(encoding="utf-8")
+        relpath = str(path.relative_to(files.root))
+        text = files.text(relpath)
         try:
             data = parse_yaml(text, relpath)
         except ContentError:
@@ -54,8 +54,9 @@ def plain_item(item: dict) -> dict:
     return yaml.safe_load(dump_yaml(dict(item)))
 
 
-def topic_faqs(root: Path, category: str, topic: str) -> list[str]:
-    data = yaml.safe_load(read(root, CATEGORIES)) or {}
+def topic_faqs(files: Snapshot, category: str, topic: str) -> list[str]:
+    """The FAQ ids listed as common answers of a topic."""
+    data = yaml.safe_load(files.text(CATEGORIES)) or {}
     for cat in data.get("categories") or []:
         if cat.get("id") == category:
             for top in cat.get("topics") or []:

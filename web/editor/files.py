@@ -33,6 +33,8 @@ CONTENT_DIRS = ("kb", "articles")
 REDIRECTS = "kb/redirects.yaml"
 CATEGORIES = "kb/categories.yaml"
 GLOSSARY = "kb/glossary.yaml"
+# Internal links point at entries by kind: /a/<id> for articles, /q/<id> for FAQ entries.
+LINK_PREFIX = {"article": "/a/", "faq": "/q/"}
 
 
 class EditConflict(Conflict):
@@ -80,6 +82,37 @@ def read(root: Path, relpath: str) -> str:
     """Current text of a content file ("" when missing)."""
     path = root / relpath
     return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+class Snapshot:
+    """The content files as one save sees them: each file is read once, so its version
+    stamp and its text always come from the same bytes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._bytes: dict[str, bytes | None] = {}
+
+    def _data(self, relpath: str) -> bytes | None:
+        if relpath not in self._bytes:
+            path = self.root / relpath
+            self._bytes[relpath] = path.read_bytes() if path.is_file() else None
+        return self._bytes[relpath]
+
+    def exists(self, relpath: str) -> bool:
+        """True when the file existed when this save first looked."""
+        return self._data(relpath) is not None
+
+    def text(self, relpath: str) -> str:
+        """The file's text with newlines normalised ("" when missing)."""
+        data = self._data(relpath)
+        if data is None:
+            return ""
+        return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+    def stamp(self, relpath: str) -> str:
+        """The file's version stamp ("" when missing), as file_stamp() gives it."""
+        data = self._data(relpath)
+        return "" if data is None else stamp_bytes(data)
 
 
 # -- YAML dumping --------------------------------------------------------------------
@@ -231,9 +264,9 @@ def editing_lock(lock_dir: Path) -> Iterator[None]:
 
 
 # -- renames: redirects and links ----------------------------------------------------
-def redirects_text(root: Path, old_id: str, new_id: str) -> str:
+def redirects_text(files: Snapshot, old_id: str, new_id: str) -> str:
     """kb/redirects.yaml with old_id → new_id added and earlier redirects to old_id updated."""
-    text = read(root, REDIRECTS)
+    text = files.text(REDIRECTS)
     data = yaml.safe_load(text) if text.strip() else None
     mapping = dict((data or {}).get("redirects") or {})
     mapping = {old: (new_id if new == old_id else new) for old, new in mapping.items()}
@@ -246,7 +279,7 @@ def redirects_text(root: Path, old_id: str, new_id: str) -> str:
 
 def relink(text: str, kind: str, old_id: str, new_id: str) -> str:
     """`text` with internal links to the renamed entry pointed at its new id."""
-    prefix = "/a/" if kind == "article" else "/q/"
+    prefix = LINK_PREFIX[kind]
     pattern = re.compile(r"\]\(" + re.escape(prefix + old_id) + r"(?=[)#?\s])")
     return pattern.sub("](" + prefix + new_id, text)
 

@@ -180,48 +180,39 @@ def parse_faq(form, categories: list[CategoryChoice]) -> tuple[FaqDraft, FormErr
 
 
 # -- content problems → fields ----------------------------------------------------------
-_FIELD_RULES: list[tuple[re.Pattern, str, str | None]] = [
-    # (pattern, field, Russian message; None keeps the loader's message)
-    (
-        re.compile(r"broken internal link '([^']*)'"),
-        "body",
-        "Ссылка {0} ведёт на несуществующую страницу.",
-    ),
-    (re.compile(r"duplicate id '([^']*)'"), "slug", "Запись с id «{0}» уже есть."),
-    (re.compile(r"unknown topic '([^']*)'"), "topic", "Темы «{0}» нет в этой категории."),
-    (re.compile(r"unknown category '([^']*)'"), "category", "Категории «{0}» нет."),
-    (re.compile(r"(?:article )?id '([^']*)' must"), "slug", "Неверный id «{0}»."),
-    (re.compile(r"article body is empty|answer is empty"), "body", "Текст не может быть пустым."),
-    (re.compile(r"field '(\w+)' (?:is empty|must)|missing field '(\w+)'"), "", None),
-    (re.compile(r"invalid YAML"), "body", None),
-]
-_KEY_FIELDS = {"title": "title", "question": "question", "answer": "body", "tags": "tags",
-               "summary": "summary", "status": "status", "topics": "topic", "topic": "topic",
-               "category": "category", "id": "slug"}  # fmt: skip
+# The loader names the key a problem is about; the form calls some keys by other names.
+_FORM_NAMES = {"title": "title", "question": "title", "answer": "body", "body": "body",
+               "topics": "topic", "topic": "topic", "id": "slug", "tags": "tags",
+               "summary": "summary", "status": "status", "category": "category"}  # fmt: skip
+# Russian wording by (problem code, generic field); None as field matches any field.
+_MESSAGES = {
+    ("broken_link", None): "Ссылка {value} ведёт на несуществующую страницу.",
+    ("duplicate", None): "Запись с id «{value}» уже есть.",
+    ("unknown", "topic"): "Темы «{value}» нет в этой категории.",
+    ("unknown", "category"): "Категории «{value}» нет.",
+    ("bad_id", None): "Неверный id «{value}».",
+    ("empty_body", None): "Текст не может быть пустым.",
+}
 
 
 def place_errors(
-    problems: list[ContentError], own_files: set[str], errors: FormErrors, kind: str
+    problems: list[ContentError], own_files: set[str], errors: FormErrors, form_field
 ) -> None:
-    """Attach content problems to the form fields they concern (others stay general)."""
-    aliases = {"body": "body" if kind == "article" else "answer",
-               "topic": "topics" if kind == "article" else "topic",
-               "title": "title" if kind == "article" else "question"}  # fmt: skip
+    """Attach content problems to the form fields they concern (others stay general).
+
+    `form_field` turns a generic name (title, body, topic) into this form's field name.
+    """
     for problem in problems:
-        name, message = _field_of(problem) if problem.path in own_files else (None, None)
+        name = _generic_field(problem) if problem.path in own_files else None
         if name is None:
             errors.add(None, f"{problem.path}, строка {problem.line or '?'}: {problem.message}")
             continue
-        errors.add(aliases.get(name, name), message or problem.message)
+        template = _MESSAGES.get((problem.code, name)) or _MESSAGES.get((problem.code, None))
+        message = template.format(value=problem.value) if template else problem.message
+        errors.add(form_field(name), message)
 
 
-def _field_of(problem: ContentError) -> tuple[str | None, str | None]:
-    for pattern, name, template in _FIELD_RULES:
-        match = pattern.search(problem.message)
-        if not match:
-            continue
-        if not name:
-            key = next(g for g in match.groups() if g)
-            return _KEY_FIELDS.get(key), None
-        return name, template.format(*match.groups()) if template else None
-    return None, None
+def _generic_field(problem: ContentError) -> str | None:
+    if problem.code == "invalid_yaml":
+        return "body"  # the front matter or the item cannot be read: the text is at fault
+    return _FORM_NAMES.get(problem.field or "")

@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from search.errors import ContentErrors
-from web.editor.edits import (
-    ArticleDraft,
-    FaqDraft,
-    article_change,
-    article_path,
-    faq_change,
-    faq_path,
-)
-from web.editor.faq_yaml import find_faq
-from web.editor.files import EditRefused, commit, editing_lock, validate
+from web.editor.edits import id_taken
+from web.editor.files import EditRefused, Snapshot, commit, editing_lock, validate
 from web.editor.forms import SLUG, category_choices
-
-ARTICLE_BODY = """Первый абзац — сразу ответ на вопрос продавца, одним-двумя предложениями.
-
-## Как сделать
-
-1. Первый шаг.
-2. Второй шаг.
-
-## Если не получилось
-
-Что проверить и когда писать в поддержку.
-"""
-FAQ_ANSWER = "Ответ одним-двумя предложениями, затем шаги списком."
+from web.editor.kinds import KINDS
 
 
-def _free_slug(root: Path, category: str, base: str) -> str:
+def _free_slug(files: Snapshot, category: str, base: str) -> str:
     for n in range(1, 1000):
         slug = base if n == 1 else f"{base}-{n}"
-        entry_id = f"{category}/{slug}"
-        if not (root / article_path(entry_id)).exists() and find_faq(root, entry_id) is None:
+        if not id_taken(files, f"{category}/{slug}"):
             return slug
     raise EditRefused("Не удалось подобрать свободный адрес; укажите --slug.")
 
@@ -61,35 +39,16 @@ def scaffold(
     topic = topic or (topics[0] if topics else None)
     if slug is not None and not SLUG.match(slug):
         raise EditRefused("Адрес: только латинские строчные буквы, цифры и дефисы.", "slug")
+    entry_kind = KINDS[kind]
+    if entry_kind.needs_topic and topic is None:
+        raise EditRefused(f"В категории {category} нет тем, а вопросу нужна тема.")
     with editing_lock(lock_dir):
-        slug = slug or _free_slug(root, category, "new-" + kind)
-        entry_id = f"{category}/{slug}"
-        if kind == "article":
-            draft = ArticleDraft(
-                id=entry_id,
-                title=title or "Заголовок статьи в форме вопроса продавца?",
-                category=category,
-                body=ARTICLE_BODY,
-                topics=[topic] if topic else [],
-                summary="Одно-два предложения для результатов поиска.",
-                updated=date.today(),
-            )
-            change, relpath = article_change(root, draft, None, ""), article_path(entry_id)
-        else:
-            if topic is None:
-                raise EditRefused(f"В категории {category} нет тем, а вопросу нужна тема.")
-            draft = FaqDraft(
-                id=entry_id,
-                question=title or "Вопрос так, как его задаёт продавец?",
-                category=category,
-                topic=topic,
-                answer=FAQ_ANSWER,
-                updated=date.today(),
-                featured=False,
-            )
-            change, relpath = faq_change(root, draft, None, ""), faq_path(category)
+        files = Snapshot(root)
+        slug = slug or _free_slug(files, category, "new-" + kind)
+        draft = entry_kind.starter(f"{category}/{slug}", category, topic, title)
+        change = entry_kind.build(files, draft, None, "")
         problems = validate(root, change)
         if problems:
             raise ContentErrors(problems)
         commit(root, change)
-    return entry_id, relpath
+    return draft.id, entry_kind.path_of(draft)

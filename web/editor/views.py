@@ -23,35 +23,21 @@ from search.content import ENTRY_ID, STATUSES
 from web.accounts.access import role_required
 from web.analytics import insights
 from web.database import db
-from web.editor.edits import (
-    ArticleDraft,
-    FaqDraft,
-    article_change,
-    article_path,
-    faq_change,
-    faq_path,
-    load_article,
-    load_faq,
-)
 from web.editor.files import (
     CATEGORIES,
     GLOSSARY,
     Change,
     EditConflict,
     EditRefused,
+    Snapshot,
     commit,
     editing_lock,
     file_stamp,
     read,
     validate,
 )
-from web.editor.forms import (
-    FormErrors,
-    category_choices,
-    parse_article,
-    parse_faq,
-    place_errors,
-)
+from web.editor.forms import FormErrors, category_choices, place_errors
+from web.editor.kinds import KINDS, EntryKind
 from web.rendering import render_markdown
 from web.search_service import engine
 
@@ -125,12 +111,12 @@ def index():
 
 # -- articles and FAQ entries ---------------------------------------------------------------
 def _form_page(
-    kind: str, draft, original_id: str | None, version: str, errors=None, conflict=None, status=200
-):
-    template = "editor/article.html" if kind == "article" else "editor/faq.html"
+    kind: EntryKind, draft, original_id: str | None, version: str, errors=None, conflict=None,
+    status=200,
+):  # fmt: skip
     return (
         render_template(
-            template,
+            kind.template,
             draft=draft,
             original_id=original_id or "",
             version=version,
@@ -138,18 +124,9 @@ def _form_page(
             errors=errors or FormErrors(),
             conflict=conflict,
             categories=category_choices(_root()),
-            preview=render_markdown(draft.body if kind == "article" else draft.answer),
+            preview=render_markdown(kind.body(draft)),
         ),
         status,
-    )
-
-
-def _new_draft(kind: str):
-    category = request.args.get("category", "")
-    if kind == "article":
-        return ArticleDraft(id="", title="", category=category, body="")
-    return FaqDraft(
-        id="", question="", category=category, topic=request.args.get("topic", ""), answer=""
     )
 
 
@@ -157,8 +134,9 @@ def _new_draft(kind: str):
 def new_entry(kind: str):
     """Create an article or an FAQ entry."""
     if request.method == "POST":
-        return _save(kind, None)
-    return _form_page(kind, _new_draft(kind), None, "")
+        return _save(KINDS[kind], None)
+    blank = KINDS[kind].blank(request.args.get("category", ""), request.args.get("topic", ""))
+    return _form_page(KINDS[kind], blank, None, "")
 
 
 @bp.route("/<any(article, faq):kind>/<path:entry_id>", methods=["GET", "POST"])
@@ -167,25 +145,23 @@ def edit_entry(kind: str, entry_id: str):
     if not ENTRY_ID.fullmatch(entry_id):
         abort(404)
     if request.method == "POST":
-        return _save(kind, entry_id)
-    loaded = (load_article if kind == "article" else load_faq)(_root(), entry_id)
+        return _save(KINDS[kind], entry_id)
+    loaded = KINDS[kind].load(_root(), entry_id)
     if loaded is None:
         abort(404)
     draft, version = loaded
-    return _form_page(kind, draft, entry_id, version)
+    return _form_page(KINDS[kind], draft, entry_id, version)
 
 
-def _save(kind: str, original_id: str | None):
+def _save(kind: EntryKind, original_id: str | None):
     root = _root()
-    parse = parse_article if kind == "article" else parse_faq
-    draft, errors = parse(request.form, category_choices(root))
+    draft, errors = kind.parse(request.form, category_choices(root))
     version = request.form.get("version", "")
     if errors:
         return _form_page(kind, draft, original_id, version, errors, status=422)
-    build = article_change if kind == "article" else faq_change
     with editing_lock(_lock_dir()):
         try:
-            change = build(root, draft, original_id, version)
+            change = kind.build(Snapshot(root), draft, original_id, version)
         except EditConflict as exc:
             return _form_page(
                 kind, draft, original_id, version, conflict=str(exc), status=exc.status
@@ -193,20 +169,18 @@ def _save(kind: str, original_id: str | None):
         except EditRefused as exc:
             errors.add(exc.field, str(exc))
             return _form_page(kind, draft, original_id, version, errors, status=exc.status)
-        own = {article_path(draft.id) if kind == "article" else faq_path(draft.category)}
-        if not _write(root, change, own, errors, kind):
+        problems = validate(root, change)
+        if problems:
+            place_errors(problems, {kind.path_of(draft)}, errors, kind.form_field)
             return _form_page(kind, draft, original_id, version, errors, status=422)
+        commit(root, change)
+    # Rebuilt after the lock is released: the next editor's save need not wait for it.
+    _rebuild_after_save()
     flash(f"Сохранено: {draft.id}. Поиск уже видит изменения.", "success")
-    return redirect(url_for("editor.edit_entry", kind=kind, entry_id=draft.id))
+    return redirect(url_for("editor.edit_entry", kind=kind.name, entry_id=draft.id))
 
 
-def _write(root: Path, change: Change, own: set[str], errors: FormErrors, kind: str) -> bool:
-    """Validate on a copy; write and reindex only when nothing new is wrong."""
-    problems = validate(root, change)
-    if problems:
-        place_errors(problems, own, errors, kind)
-        return False
-    commit(root, change)
+def _rebuild_after_save() -> None:
     left = engine().rebuild()
     if left:
         log.error("content problems after a validated save: %s", left)
@@ -214,7 +188,6 @@ def _write(root: Path, change: Change, own: set[str], errors: FormErrors, kind: 
             "Сохранено, но в других файлах есть ошибки — поиск пока показывает прежнюю версию.",
             "warning",
         )
-    return True
 
 
 @bp.post("/preview")
@@ -255,7 +228,7 @@ def yaml_file(name: str):
             if not problems:
                 commit(root, Change(writes={relpath: text}))
     if not problems and not conflict:
-        engine().rebuild()
+        _rebuild_after_save()
         flash("Сохранено. Поиск уже видит изменения.", "success")
         return redirect(url_for("editor.yaml_file", name=name))
     status = status if conflict else 422

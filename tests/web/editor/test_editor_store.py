@@ -10,6 +10,7 @@ import yaml
 from web.editor.faq_yaml import topic_lists
 from web.editor.files import (
     Change,
+    Snapshot,
     atomic_write,
     dump_yaml,
     redirects_text,
@@ -68,7 +69,7 @@ def test_redirects_follow_chains_and_free_the_new_id(tmp_path):
     (tmp_path / "kb/redirects.yaml").write_text(
         "# header\nredirects:\n  a/old: a/mid\n  a/new: a/other\n", encoding="utf-8"
     )
-    data = yaml.safe_load(redirects_text(tmp_path, "a/mid", "a/new"))["redirects"]
+    data = yaml.safe_load(redirects_text(Snapshot(tmp_path), "a/mid", "a/new"))["redirects"]
     assert data == {"a/old": "a/new", "a/mid": "a/new"}
 
 
