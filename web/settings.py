@@ -51,6 +51,18 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_METHOD": "scrypt:32768:8:1",
     # Dialog dates are shown in the sellers' time zone (the marketplace runs on Moscow time).
     "TIMEZONE": "Europe/Moscow",
+    # Support answers within this many hours (the source document's average): a dialog's
+    # due time, the queue's order and the «answered in time» share all count from it.
+    "ANSWER_HOURS": 48,
+    # After «Завершен» the seller may ask for a re-review («Пересмотреть решение») this long.
+    "REVIEW_WINDOW_DAYS": 14,
+    # E-mail to sellers when support writes; no host means no mail at all.
+    "SMTP_HOST": "",
+    "SMTP_PORT": 25,
+    # The sender of those e-mails.
+    "SUPPORT_EMAIL": "support@spravka.local",
+    # The site's address for links in e-mails (e.g. https://help.example.ru); empty: no link.
+    "PUBLIC_URL": "",
 }
 
 

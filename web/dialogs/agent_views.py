@@ -10,16 +10,10 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from web.accounts.access import role_required
 from web.analytics import recording as analytics
 from web.database import db
+from web.dialogs.conversation import agent_message, complete, reopen
 from web.dialogs.forms import FormErrors, find_category, find_topic, parse_message
 from web.dialogs.models import STATUS_COMPLETED, STATUS_CREATED, Dialog
-from web.dialogs.store import (
-    DialogSaveFailed,
-    any_dialog,
-    open_counts,
-    queue,
-    reply,
-    set_status,
-)
+from web.dialogs.store import DialogSaveFailed, any_dialog, open_counts, queue
 from web.dialogs.uploads import ACCEPT, ALLOWED_TEXT
 from web.search_service import engine
 
@@ -110,7 +104,7 @@ def index():
     if category not in engine().content.categories:
         category = None  # an unknown filter shows everything rather than nothing
     status = STATUS_COMPLETED if request.args.get("status") == "completed" else STATUS_CREATED
-    dialogs = queue(db(), category, status)
+    dialogs = queue(db(), category, completed=status == STATUS_COMPLETED)
     return render_template(
         "agent/index.html",
         cards=[dialog_card(d, SEARCHES_IN_QUEUE) for d in dialogs],
@@ -160,7 +154,7 @@ def answer(number: int):
         return _render_dialog(dialog, FormErrors({"body": STALE_PAGE}), body, 409)
     if not errors:
         try:
-            reply(db(), dialog, g.user, body, files)
+            agent_message(db(), dialog, g.user, body, files, complete=True)
         except DialogSaveFailed:
             errors.fields["body"] = "Не удалось отправить ответ. Попробуйте ещё раз."
     if errors:
@@ -180,7 +174,7 @@ def change_status(number: int):
     if _stale(dialog):
         return _render_dialog(dialog, FormErrors({"status": STALE_PAGE}), code=409)
     try:
-        set_status(db(), dialog, wanted)
+        (complete if wanted == STATUS_COMPLETED else reopen)(db(), dialog, g.user)
     except DialogSaveFailed as exc:
         return _render_dialog(
             dialog, FormErrors({"status": "Не удалось изменить статус."}), code=exc.status

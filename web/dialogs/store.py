@@ -1,4 +1,7 @@
-"""Saving and finding dialogs: numbering, atomic save with files, duplicates, status changes."""
+"""Saving and finding dialogs: numbering, atomic save with files, duplicates, the queue.
+
+Status changes and their rules live in web.dialogs.conversation, which saves through here.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +17,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from web.accounts.models import User
 from web.dialogs.models import (
+    CHANGE_STATUS,
     COUNTER_NAME,
+    OPEN_STATUSES,
     STATUS_COMPLETED,
     STATUS_CREATED,
     Attachment,
     Dialog,
+    DialogChange,
     DialogCounter,
     Message,
 )
@@ -46,6 +52,8 @@ class DialogDraft:
     barcode: str | None = None
     confirm_new: bool = False
     files: list[CheckedFile] = field(default_factory=list)
+    # A re-review («Пересмотреть решение») names the dialog whose decision it disputes.
+    review_of_id: int | None = None
 
 
 class DialogLimitReached(LimitReached):
@@ -127,9 +135,14 @@ def _commit_with_files(session: Session, staging: Staging) -> None:
 
 
 def create_dialog(
-    session: Session, seller: User, draft: DialogDraft, visitor: str | None, per_hour: int
+    session: Session,
+    seller: User,
+    draft: DialogDraft,
+    visitor: str | None,
+    per_hour: int,
+    channel: str = "web",
 ) -> Dialog:
-    """Save a new dialog with its first message and files, or nothing at all."""
+    """Save a new dialog with its first message, files and first history row, or nothing."""
     staging = _new_staging(session)
     try:
         now = utcnow()
@@ -139,14 +152,27 @@ def create_dialog(
             topic=draft.topic,
             barcode=draft.barcode,
             status=STATUS_CREATED,
+            channel=channel,
             visitor=visitor,
             created_at=now,
             updated_at=now,
+            awaiting_since=now,
+            review_of_id=draft.review_of_id,
         )
         message = Message(
             author_id=seller.id, author_role="seller", body=draft.description, created_at=now
         )
         dialog.messages.append(message)
+        dialog.changes.append(
+            DialogChange(
+                kind=CHANGE_STATUS,
+                actor_id=seller.id,
+                actor_role=seller.role,
+                from_value=None,
+                to_value=STATUS_CREATED,
+                created_at=now,
+            )
+        )
         # Files are written before the counter is locked so a slow disk does not hold it.
         _attach(staging, dialog, message, draft.files)
         dialog.number = _allocate_number(session)
@@ -161,13 +187,24 @@ def create_dialog(
 
 
 def add_message(
-    session: Session, dialog: Dialog, author: User, body: str, files: list[CheckedFile]
+    session: Session,
+    dialog: Dialog,
+    author: User,
+    body: str,
+    files: list[CheckedFile],
+    internal: bool = False,
 ) -> Message:
-    """Append a message (with files) to a dialog, saving all of it or nothing."""
+    """Append a message (with files) and whatever else changed on the dialog: all or nothing."""
     staging = _new_staging(session)
     try:
         now = utcnow()
-        message = Message(author_id=author.id, author_role=author.role, body=body, created_at=now)
+        message = Message(
+            author_id=author.id,
+            author_role=author.role,
+            body=body,
+            internal=internal,
+            created_at=now,
+        )
         dialog.messages.append(message)
         _attach(staging, dialog, message, files)
         dialog.updated_at = now
@@ -177,28 +214,14 @@ def add_message(
     return message
 
 
-def reply(
-    session: Session, dialog: Dialog, agent: User, body: str, files: list[CheckedFile]
-) -> Message:
-    """Support answers: the message is saved and the dialog becomes «Завершен»."""
-    _set_status(dialog, STATUS_COMPLETED)
-    return add_message(session, dialog, agent, body, files)
-
-
-def set_status(session: Session, dialog: Dialog, status: str) -> None:
-    """Complete a dialog without a reply, or reopen a completed one."""
-    _set_status(dialog, status)
+def save_changes(session: Session) -> None:
+    """Commit changes made to a dialog without a message (status, holder, category)."""
     try:
         session.commit()
     except SQLAlchemyError as exc:
         session.rollback()
-        raise DialogSaveFailed("Не удалось изменить статус") from exc
-
-
-def _set_status(dialog: Dialog, status: str) -> None:
-    dialog.status = status
-    dialog.updated_at = utcnow()
-    dialog.completed_at = dialog.updated_at if status == STATUS_COMPLETED else None
+        log.exception("dialog change failed")
+        raise DialogSaveFailed("Не удалось сохранить изменения") from exc
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -213,10 +236,23 @@ def seller_dialogs(session: Session, seller_id: int) -> list[Dialog]:
     )
 
 
+def unread_count(session: Session, seller_id: int) -> int:
+    """How many of the seller's dialogs have a support message the seller has not opened."""
+    return session.scalar(
+        select(func.count(Dialog.id)).where(
+            Dialog.seller_id == seller_id,
+            Dialog.last_support_at.is_not(None),
+            (Dialog.seller_read_at.is_(None)) | (Dialog.seller_read_at < Dialog.last_support_at),
+        )
+    )
+
+
 def _with_thread():
     return (
         selectinload(Dialog.messages).selectinload(Message.attachments),
-        selectinload(Dialog.attachments),
+        selectinload(Dialog.attachments).joinedload(Attachment.message),
+        selectinload(Dialog.changes),
+        selectinload(Dialog.reviews),
     )
 
 
@@ -244,9 +280,10 @@ def any_dialog(session: Session, number: int) -> Dialog:
     return dialog
 
 
-def dialog_file(dialog: Dialog, attachment_id: int) -> Attachment:
-    """An attachment of this dialog, or NotFound (also when its file is missing on disk)."""
-    for attachment in dialog.attachments:
+def dialog_file(dialog: Dialog, attachment_id: int, internal: bool = False) -> Attachment:
+    """An attachment of this dialog, or NotFound (also when its file is missing on disk);
+    files of internal notes only with `internal` (agents)."""
+    for attachment in dialog.attachments if internal else dialog.public_attachments:
         if attachment.id == attachment_id and (upload_dir() / attachment.stored_name).is_file():
             return attachment
     raise NotFound(f"attachment {attachment_id}")
@@ -258,7 +295,7 @@ def find_duplicates(session: Session, seller_id: int, draft: DialogDraft) -> lis
         select(Dialog)
         .where(
             Dialog.seller_id == seller_id,
-            Dialog.status == STATUS_CREATED,
+            Dialog.status.in_(OPEN_STATUSES),
             Dialog.category == draft.category,
             Dialog.topic == draft.topic if draft.topic else Dialog.topic.is_(None),
         )
@@ -276,15 +313,23 @@ def _looks_same(dialog: Dialog, draft: DialogDraft) -> bool:
     return score >= DUPLICATE_SIMILARITY
 
 
-def queue(session: Session, category: str | None, status: str = STATUS_CREATED) -> list[Dialog]:
-    """Dialogs for support: open ones oldest first (completed ones newest first)."""
-    query = select(Dialog).where(Dialog.status == status).options(selectinload(Dialog.messages))
+def queue(
+    session: Session, category: str | None, completed: bool = False, holder: int | None = None
+) -> list[Dialog]:
+    """Dialogs for support: open ones by due time, the most urgent first (those waiting
+    for the seller last); completed ones newest first. `holder` keeps one agent's dialogs."""
+    statuses = (STATUS_COMPLETED,) if completed else OPEN_STATUSES
+    query = select(Dialog).where(Dialog.status.in_(statuses)).options(selectinload(Dialog.messages))
     if category:
         query = query.where(Dialog.category == category)
-    if status == STATUS_CREATED:
-        query = query.order_by(Dialog.created_at, Dialog.id)
-    else:
+    if holder is not None:
+        query = query.where(Dialog.assignee_id == holder)
+    if completed:
         query = query.order_by(Dialog.updated_at.desc(), Dialog.id.desc())
+    else:
+        # Due time is awaiting_since + ANSWER_HOURS for every dialog, so this is due order.
+        waiting_for_seller = Dialog.awaiting_since.is_(None)
+        query = query.order_by(waiting_for_seller, Dialog.awaiting_since, Dialog.id)
     return list(session.scalars(query.limit(QUEUE_LIMIT)))
 
 
@@ -292,7 +337,7 @@ def open_counts(session: Session) -> dict[str, int]:
     """Open dialogs per category (for the queue's filter)."""
     rows = session.execute(
         select(Dialog.category, func.count(Dialog.id))
-        .where(Dialog.status == STATUS_CREATED)
+        .where(Dialog.status.in_(OPEN_STATUSES))
         .group_by(Dialog.category)
     )
     return {category: count for category, count in rows}

@@ -21,6 +21,7 @@ from search.errors import NotFound
 from web.accounts.access import role_required
 from web.analytics import recording as analytics
 from web.database import db
+from web.dialogs.conversation import mark_read, open_dialog, seller_message
 from web.dialogs.form_help import (
     category_choices,
     entry_json,
@@ -43,9 +44,7 @@ from web.dialogs.kept_uploads import KeptFile, keep, kept_files, open_kept, rele
 from web.dialogs.store import (
     DialogLimitReached,
     DialogSaveFailed,
-    add_message,
     any_dialog,
-    create_dialog,
     dialog_file,
     find_duplicates,
     seller_dialog,
@@ -179,9 +178,7 @@ def create():
         for checked in new_files:
             stack.callback(checked.stream.close)
         try:
-            dialog = create_dialog(
-                db(), g.user, draft, analytics.visitor_id(), current_app.config["DIALOGS_PER_HOUR"]
-            )
+            dialog = open_dialog(db(), g.user, draft, visitor=analytics.visitor_id())
         except DialogLimitReached as exc:
             errors.fields["form"] = (
                 f"За последний час вы открыли {current_app.config['DIALOGS_PER_HOUR']} диалогов "
@@ -223,8 +220,11 @@ def _render_dialog(
 @bp.get("/dialogs/<int:number>")
 @role_required("seller")
 def show(number: int):
-    """A dialog: the thread, the status and the «Информация» tab."""
-    return _render_dialog(seller_dialog(db(), g.user.id, number))
+    """A dialog: the thread, the status and the «Информация» tab; its answers are read now."""
+    dialog = seller_dialog(db(), g.user.id, number)
+    page = _render_dialog(dialog)
+    mark_read(db(), dialog, g.user)
+    return page
 
 
 @bp.post("/dialogs/<int:number>/messages")
@@ -257,7 +257,7 @@ def _save_message(dialog, body: str, kept: list[KeptFile], files: list) -> bool:
         for checked in opened:
             stack.callback(checked.stream.close)
         try:
-            add_message(db(), dialog, g.user, body, opened + files)
+            seller_message(db(), dialog, g.user, body, opened + files)
         except DialogSaveFailed:
             return False
     return True
@@ -267,11 +267,9 @@ def _save_message(dialog, body: str, kept: list[KeptFile], files: list) -> bool:
 @role_required("seller", "agent")
 def file(number: int, attachment_id: int):
     """Download an attachment: only the dialog's seller and support agents may."""
-    if g.user.role == "agent":
-        dialog = any_dialog(db(), number)
-    else:
-        dialog = seller_dialog(db(), g.user.id, number)
-    attachment = dialog_file(dialog, attachment_id)
+    agent = g.user.role == "agent"
+    dialog = any_dialog(db(), number) if agent else seller_dialog(db(), g.user.id, number)
+    attachment = dialog_file(dialog, attachment_id, internal=agent)
     return download(attachment.stored_name, attachment.original_name, attachment.content_type)
 
 

@@ -121,7 +121,8 @@ def test_complete_without_reply_and_reopen(dialog_app, agent):
         agent.post(f"/agent/dialogs/{number}/status", data={"status": "created"}).status_code == 302
     )
     page = seller.get(f"/dialogs/{number}").get_data(as_text=True)
-    assert 'id="dialog-status">Создан' in page
+    # Reopening is an agent picking the dialog up again: it is theirs and «В работе».
+    assert 'id="dialog-status">В работе' in page
     assert (
         agent.post(f"/agent/dialogs/{number}/status", data={"status": "deleted"}).status_code == 400
     )

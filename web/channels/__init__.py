@@ -1,0 +1,1 @@
+"""Other ways sellers hear from and reach support: the e-mail outbox and notifications."""
