@@ -63,7 +63,7 @@ def test_seller_opens_a_dialog_with_a_pdf_and_the_agent_completes_it(
     # Category: the filter box narrows the list, a click moves on.
     page.fill("#category-find", "брак")
     expect(page.locator(".dlg-choice:visible")).to_have_count(1)
-    expect(page.locator("#category-count")).to_have_text("Категорий: 1 из 4")
+    expect(page.locator("#category-count")).to_have_text("Категорий: 1 из 5")
     page.locator(".dlg-choice:visible").click()
     page.get_by_text("Вернули товар с дефектами").click()
     page.wait_for_selector("#dialog-form")
