@@ -35,6 +35,14 @@ def merged(existing: Iterable[str], new: Iterable[str]) -> list[str]:
 
 def add_phrasings(root: Path, phrasings: dict[str, list[str]]) -> list[str]:
     """Add phrasings to the entries' `asked_as` in their files; returns the files changed."""
+    changed = phrasing_writes(root, phrasings)
+    for path, text in changed.items():
+        _write(root / path, text)
+    return sorted(changed)
+
+
+def phrasing_writes(root: Path, phrasings: dict[str, list[str]]) -> dict[str, str]:
+    """The new text of each content file that adding these phrasings changes (nothing written)."""
     content, _ = load_content(root)
     changed: dict[str, str] = {}
     for entry_id, new in phrasings.items():
@@ -47,9 +55,7 @@ def add_phrasings(root: Path, phrasings: dict[str, list[str]]) -> list[str]:
         path = entry.path
         text = changed.get(path) or (root / path).read_text(encoding="utf-8")
         changed[path] = set_asked_as(text, entry, wanted)
-    for path, text in changed.items():
-        _write(root / path, text)
-    return sorted(changed)
+    return changed
 
 
 def set_asked_as(text: str, entry: Entry, phrasings: list[str]) -> str:

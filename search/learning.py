@@ -47,6 +47,8 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:\+7|\b8)[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}\b")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _LONG_NUMBER = re.compile(r"\d{5,}")
+# Placeholders other layers already masked with ("[номер]", "[email]"): not the seller's words.
+_PLACEHOLDER = re.compile(r"\[[^\]\s]{1,20}\]")
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ class Proposal:
 
 def mask(text: str) -> str:
     """Hide what identifies a seller: e-mails, phones, links and long numbers."""
-    text = _URL.sub(" ", text)
+    text = _PLACEHOLDER.sub("…", _URL.sub(" ", text))
     text = _EMAIL.sub("…", text)
     text = _PHONE.sub("…", text)
     text = _LONG_NUMBER.sub("…", text)

@@ -113,6 +113,47 @@ def new(kind: str, category: str, slug: str | None, title: str | None, topic: st
     click.echo(f"created draft {entry_id} in {relpath}")
 
 
+@main.command()
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help='JSON lines of {"query": ..., "relevant_ids": [...]}.',
+)
+def learn(source: Path) -> None:
+    """Import how sellers asked: each pair's query goes into its entry's asked_as, approved."""
+    from search.askedas import add_phrasings
+    from search.learning import learn_pairs, phrasings_by_entry
+
+    pairs = []
+    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            pair = json.loads(line)
+        except ValueError as exc:
+            raise click.ClickException(f"{source}:{number}: not JSON ({exc.msg})") from exc
+        if not isinstance(pair, dict) or not isinstance(pair.get("relevant_ids", []), list):
+            raise click.ClickException(f"{source}:{number}: expected {{query, relevant_ids}}")
+        pairs.append(pair)
+    settings = load_settings()
+    root = Path(settings["CONTENT"])
+    content, _ = load_content(root)
+    phrasings = phrasings_by_entry(
+        learn_pairs(pairs, {e.id: [e.title, *e.asked_as] for e in content.entries.values()})
+    )
+    unknown = sorted(set(phrasings) - set(content.entries))
+    if unknown:
+        raise click.ClickException(f"unknown entries: {', '.join(unknown)}")
+    changed = add_phrasings(root, phrasings)
+    added = sum(len(v) for v in phrasings.values())
+    click.echo(
+        f"learned {added} phrasings for {len(phrasings)} entries; files: {', '.join(changed) or 'none'}"
+    )
+    SearchEngine(root, Path(settings["INDEX_DIR"])).rebuild()
+
+
 @main.group()
 def analytics() -> None:
     """Search analytics maintenance."""

@@ -40,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     # Analytics events older than this many days are deleted.
     "ANALYTICS_RETENTION_DAYS": 180,
     "ANALYTICS_ENABLED": True,
+    # Approve a learned phrasing without an editor once this many distinct sellers found
+    # their answer after asking it that way; 0 (the default) leaves every one to an editor.
+    "LEARNING_AUTO_APPROVE_SELLERS": 0,
     # Write analytics events on a background thread after the response, so recording
     # adds microseconds to a search instead of a database commit. Tests that read events
     # right after a request turn it off (or flush the writer).

@@ -52,6 +52,7 @@ def test_numbers_emails_and_phones_are_masked():
     assert "31807452" not in text and "ivan.petrov" not in text and "912" not in text
     assert "ошибка 500" in text  # short numbers name the problem and stay
     assert "https" not in mask("смотрите https://example.org/x?id=5 тут")
+    assert mask("пишите на [email] про [номер]") == "пишите на … про …"
 
 
 def test_old_evidence_decays_and_very_old_is_ignored():

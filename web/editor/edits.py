@@ -37,8 +37,18 @@ from web.editor.files import (
     relink,
 )
 
-ARTICLE_KEYS = ("id", "title", "category", "topics", "tags", "summary", "status", "updated")
-FAQ_KEYS = ("id", "question", "topic", "tags", "updated", "status", "answer")
+ARTICLE_KEYS = (
+    "id",
+    "title",
+    "category",
+    "topics",
+    "tags",
+    "asked_as",
+    "summary",
+    "status",
+    "updated",
+)
+FAQ_KEYS = ("id", "question", "topic", "tags", "asked_as", "updated", "status", "answer")
 
 
 @dataclass
@@ -51,6 +61,7 @@ class ArticleDraft:
     body: str
     topics: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    asked_as: list[str] = field(default_factory=list)  # how sellers phrase the question
     summary: str = ""
     status: str = "draft"
     updated: date | None = None
@@ -66,6 +77,7 @@ class FaqDraft:
     topic: str
     answer: str
     tags: list[str] = field(default_factory=list)
+    asked_as: list[str] = field(default_factory=list)  # how sellers phrase the question
     status: str = "draft"
     updated: date | None = None
     featured: bool = True  # listed among its topic's common answers
@@ -104,6 +116,7 @@ def load_article(root: Path, entry_id: str) -> tuple[ArticleDraft, str] | None:
         body=body.strip("\n"),
         topics=[str(t) for t in _as_list(data.get("topics"))],
         tags=[str(t) for t in _as_list(data.get("tags"))],
+        asked_as=[str(t) for t in _as_list(data.get("asked_as"))],
         summary=str(data.get("summary") or ""),
         status=str(data.get("status") or "published"),
         updated=data.get("updated") if isinstance(data.get("updated"), date) else None,
@@ -133,6 +146,7 @@ def load_faq(root: Path, entry_id: str) -> tuple[FaqDraft, str] | None:
         topic=topic,
         answer=str(item.get("answer") or "").strip("\n"),
         tags=[str(t) for t in _as_list(item.get("tags"))],
+        asked_as=[str(t) for t in _as_list(item.get("asked_as"))],
         status=str(item.get("status") or "published"),
         updated=item.get("updated") if isinstance(item.get("updated"), date) else None,
         featured=entry_id in topic_faqs(files, category, topic),
@@ -187,6 +201,7 @@ def article_text(draft: ArticleDraft, extra: dict | None = None) -> str:
         "category": draft.category,
         "topics": list(draft.topics),
         "tags": list(draft.tags),
+        "asked_as": list(draft.asked_as) or None,
         "summary": draft.summary,
         "status": draft.status,
         "updated": draft.updated,
@@ -229,6 +244,7 @@ def _faq_item(draft: FaqDraft, extra: dict) -> dict:
         "question": draft.question,
         "topic": draft.topic,
         "tags": list(draft.tags),
+        "asked_as": list(draft.asked_as) or None,
         "updated": draft.updated,
         "status": draft.status,
         "answer": draft.answer.strip("\n") + "\n",

@@ -96,6 +96,20 @@ def _tags(raw: str) -> list[str]:
     return seen
 
 
+# An asked_as phrase is one seller question; longer than this is a story, not a phrasing.
+ASKED_AS_MAX = 160
+
+
+def _asked_as(raw: str) -> list[str]:
+    """One phrasing per line, spaces collapsed, repeats dropped (case-insensitively)."""
+    seen: list[str] = []
+    for line in raw.split("\n"):
+        phrase = " ".join(line.split())[:ASKED_AS_MAX]
+        if phrase and phrase.lower() not in [s.lower() for s in seen]:
+            seen.append(phrase)
+    return seen
+
+
 def _line(raw: str | None) -> str:
     return " ".join((raw or "").split())
 
@@ -148,6 +162,7 @@ def parse_article(form, categories: list[CategoryChoice]) -> tuple[ArticleDraft,
         body=body,
         topics=topics,
         tags=_tags(form.get("tags") or ""),
+        asked_as=_asked_as(form.get("asked_as") or ""),
         summary=summary,
         status=status,
         updated=date.today(),
@@ -172,6 +187,7 @@ def parse_faq(form, categories: list[CategoryChoice]) -> tuple[FaqDraft, FormErr
         topic=topic,
         answer=answer,
         tags=_tags(form.get("tags") or ""),
+        asked_as=_asked_as(form.get("asked_as") or ""),
         status=status,
         updated=date.today(),
         featured=bool(form.get("featured")),
@@ -183,6 +199,7 @@ def parse_faq(form, categories: list[CategoryChoice]) -> tuple[FaqDraft, FormErr
 # The loader names the key a problem is about; the form calls some keys by other names.
 _FORM_NAMES = {"title": "title", "question": "title", "answer": "body", "body": "body",
                "topics": "topic", "topic": "topic", "id": "slug", "tags": "tags",
+               "asked_as": "asked_as",
                "summary": "summary", "status": "status", "category": "category"}  # fmt: skip
 # Russian wording by (problem code, generic field); None as field matches any field.
 _MESSAGES = {

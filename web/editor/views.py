@@ -234,3 +234,7 @@ def yaml_file(name: str):
     status = status if conflict else 422
     return render_template("editor/yaml.html", name=name, title=title, relpath=relpath,
                            text=text, version=version, problems=problems, conflict=conflict), status  # fmt: skip
+
+
+# The learning pages add their routes to this blueprint.
+from web.editor import learning_views  # noqa: E402, F401
