@@ -18,6 +18,7 @@ from search.askedas import phrasing_writes
 from search.content import Content
 from search.learning import MAX_AGE_DAYS, Evidence, Proposal, phrasing_key, propose
 from web.analytics.models import Event
+from web.analytics.outcomes import AGENT_LINK
 from web.editor.files import Change, commit, editing_lock, validate
 from web.timestamps import utcnow
 
@@ -25,18 +26,26 @@ from web.timestamps import utcnow
 REJECTED_FILE = "learning-rejected.json"
 
 
+# Analytics event kind → evidence kind, for events that name the query and the entry.
+_DIRECT_KINDS = {"deflection": "solved", AGENT_LINK: "agent_link"}
+
+
 def evidence_from_events(s: Session, now: datetime | None = None) -> list[Evidence]:
-    """Outcome evidence in the analytics table: «Это решило мой вопрос» (deflections) and
-    searches marked solved by an open and a «Да» vote. Only signed-in sellers count: a
-    guest's browser is no seller, and one person could be many guests."""
+    """Outcome evidence in the analytics table: «Это решило мой вопрос» (deflections), an
+    agent's reply linking an entry to the seller's question, and searches marked solved by
+    an open and a «Да» vote. Only signed-in sellers count: a guest's browser is no seller,
+    and one person could be many guests."""
     since = (now or utcnow()) - timedelta(days=MAX_AGE_DAYS)
     found = []
-    deflections = select(Event).where(
-        Event.kind == "deflection", Event.created_at >= since, Event.user_id.is_not(None)
+    direct = select(Event).where(
+        Event.kind.in_(list(_DIRECT_KINDS)),
+        Event.created_at >= since,
+        Event.user_id.is_not(None),
     )
-    for ev in s.scalars(deflections):
+    for ev in s.scalars(direct):
         if ev.query and ev.entry_id:
-            found.append(Evidence(ev.query, ev.entry_id, f"u{ev.user_id}", "solved", ev.created_at))
+            kind = _DIRECT_KINDS[ev.kind]
+            found.append(Evidence(ev.query, ev.entry_id, f"u{ev.user_id}", kind, ev.created_at))
     solved = select(Event).where(
         Event.kind == "search",
         Event.solved.is_(True),

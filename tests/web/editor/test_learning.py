@@ -127,3 +127,24 @@ def test_editor_form_shows_and_saves_asked_as(editor_client, editor_content):
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     entry = load_content(editor_content)[0].entries[ENTRY]
     assert entry.asked_as == ("мой бренд украли", "фото карточек утащили")
+
+
+def test_agent_replies_linking_an_entry_become_proposals(editor_app, editor_content):
+    from pathlib import Path
+
+    from web.analytics.outcomes import agent_link_event
+    from web.database import db
+    from web.editor import learning
+    from web.search_service import engine
+
+    query = "чужой магазин торгует моими фотками"
+    with editor_app.app_context():
+        session = db()
+        for seller in (11, 12):
+            session.add(
+                agent_link_event(ENTRY, query, 100000 + seller, "fraud", None, seller, None)
+            )
+        session.commit()
+        found = learning.proposals(session, engine().content, Path(editor_app.config["INSTANCE"]))
+    [proposal] = [p for p in found if p.phrasing == query]
+    assert proposal.entry_id == ENTRY and proposal.sellers == 2
