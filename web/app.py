@@ -5,15 +5,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from web.accounts.demo import ensure_demo_accounts
 from web.database import init_database
 from web.errors import register_error_handlers
 from web.filters import register_template_filters
+from web.limits import init_limits
 from web.migrate import upgrade_database
 from web.search_service import init_search
+from web.security import init_security
 from web.settings import load_settings
 
 csrf = CSRFProtect()
@@ -41,24 +43,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     csrf.init_app(app)
     init_database(app)
+    init_limits(app)
+    init_security(app)
     upgrade_database(app)
     ensure_demo_accounts(app)
     init_search(app)
     register_error_handlers(app)
     register_template_filters(app)
     _register_blueprints(app)
-    app.after_request(_security_headers)
     return app
-
-
-def _security_headers(response: Response) -> Response:
-    """Headers every page needs: no framing, no type sniffing, no query in the Referer."""
-    # Framed, «Завершить без ответа» or «Это решило мой вопрос» could be clicked unknowingly.
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    # Search queries and dialog numbers are in URLs; links out to other sites get neither.
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -41,9 +41,10 @@ class Conflict(SpravkaError):
 
 
 class LimitReached(SpravkaError):
-    """A per-user limit is used up for now."""
+    """A per-user limit is used up for now (`retry_after`: seconds until it frees up)."""
 
     status = 429
+    retry_after: int | None = None
 
 
 class Unavailable(SpravkaError):
@@ -80,7 +81,10 @@ def register_error_handlers(app: Flask) -> None:
         # Server-side failures say only what the status says; the caller's own mistakes
         # (4xx other than 404, which must not confirm what exists) are explained.
         detail = str(exc) or None if 400 <= exc.status < 500 and exc.status != 404 else None
-        return render_error(exc.status, detail)
+        body, status = render_error(exc.status, detail)
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after else {}
+        return body, status, headers
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -32,9 +32,12 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_MAX_LIMIT": 50,
     # Longer queries are cut, not refused: nobody types more than this into a search box.
     "QUERY_MAX_CHARS": 300,
-    # Login attempts per email+address in LOGIN_WINDOW seconds before a pause is imposed.
+    # Password checks per e-mail in LOGIN_WINDOW seconds before a pause is imposed.
     "LOGIN_MAX_ATTEMPTS": 5,
     "LOGIN_WINDOW": 300,
+    # Password checks per client address (any e-mails) in LOGIN_WINDOW: one client guessing
+    # across many accounts; an office behind one NAT address still has room for everyone.
+    "LOGIN_MAX_PER_ADDRESS": 30,
     # Dialogs a seller may open per hour; a flood is a bug or abuse, not a support need.
     "DIALOGS_PER_HOUR": 10,
     # Analytics events older than this many days are deleted.
@@ -49,7 +52,22 @@ DEFAULTS: dict[str, Any] = {
     "ANALYTICS_BACKGROUND": True,
     # Create demo accounts on an empty database (the README's serve command relies on it).
     "DEMO_ACCOUNTS": True,
+    # Served over HTTPS (directly or behind a proxy): secure cookies and HSTS.
+    "HTTPS": False,
     "SESSION_COOKIE_SECURE": False,
+    # How many reverse proxies in front add X-Forwarded-For/-Proto (0: trust none; a
+    # forged header from a client must not pick its own address for the login limit).
+    "TRUSTED_PROXIES": 0,
+    # Redis for what several processes or nodes must share at once: rate-limit counters and
+    # the index reload broadcast. Empty: counters in the database, reload by polling.
+    "REDIS_URL": "",
+    # Prefix of every Redis key and channel, so several deployments (or test runs) can share
+    # one Redis server.
+    "REDIS_PREFIX": "spravka",
+    # `spravka serve` worker processes; 0 means one per CPU core.
+    "WORKERS": 0,
+    # Threads inside each worker (requests wait on the database and the network too).
+    "THREADS": 8,
     # werkzeug's scrypt (N=2^15, r=8, p=1: ~0.2 s and 32 MB per hash), memory-hard against GPUs.
     "PASSWORD_HASH_METHOD": "scrypt:32768:8:1",
     # Dialog dates are shown in the sellers' time zone (the marketplace runs on Moscow time).

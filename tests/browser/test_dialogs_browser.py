@@ -34,9 +34,9 @@ def live_app_config(tmp_path_factory, dialog_index_dir, dialog_content_root) -> 
 def accounts(live_server) -> dict[str, str]:
     """One seller and one agent on the live server."""
     emails = {
-        "seller": "seller@browser.test",
-        "agent": "agent@browser.test",
-        "other": "other@browser.test",
+        "seller": "seller@browser.example",
+        "agent": "agent@browser.example",
+        "other": "other@browser.example",
     }
     with live_server.app.app_context():
         for key, email in emails.items():

@@ -5,31 +5,50 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from flask import abort, current_app, g, redirect, request, session, url_for
+from sqlalchemy.exc import SQLAlchemyError
 
 from web.accounts.models import User
+from web.accounts.sessions import session_user
 from web.database import db
+from web.errors import Unavailable
+
+log = logging.getLogger(__name__)
 
 
 def session_stamp(user: User) -> str:
-    # Ties the session to the password hash: changing the password logs out other sessions.
+    """A tag of the password hash: a password changed anywhere ends the other sessions."""
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, user.password_hash.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def load_user() -> None:
-    """Set g.user from the session (None for guests or stale sessions)."""
+    """Set g.user from the session (None for guests, revoked or stale sessions).
+
+    With the database down the visitor is served as a guest, so the help center and
+    search keep working for everyone; pages that need an account answer 503.
+    """
     g.user = None
-    user_id = session.get("user_id")
-    if user_id is None:
+    if session.get("user_id") is None:
         return
-    user = db().get(User, user_id)
-    if user is None or not user.active or session.get("stamp") != session_stamp(user):
-        session.pop("user_id", None)
-        session.pop("stamp", None)
+    try:
+        user = session_user()
+    except SQLAlchemyError:
+        log.warning("database unavailable: serving %s as a guest", request.path)
+        db().rollback()
+        g.database_down = True
+        return
+    if (
+        user is None
+        or user.id != session.get("user_id")
+        or (session.get("stamp") != session_stamp(user))
+    ):
+        for key in ("user_id", "stamp", "sid"):
+            session.pop(key, None)
         return
     g.user = user
 
@@ -40,6 +59,8 @@ def role_required(*roles: str) -> Callable:
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any):
+            if g.get("database_down"):
+                raise Unavailable("База данных недоступна")
             if g.get("user") is None:
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
             if g.user.role not in roles:
@@ -49,6 +70,11 @@ def role_required(*roles: str) -> Callable:
         return wrapper
 
     return decorator
+
+
+def signed_in(view: Callable) -> Callable:
+    """Any signed-in user (guests go to /login)."""
+    return role_required("seller", "agent", "editor")(view)
 
 
 def home_for(user: User) -> str:

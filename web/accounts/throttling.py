@@ -1,49 +1,41 @@
-"""Login rate limit: failed attempts per email and address, counted in the database."""
+"""Login limits: attempts per e-mail and per client address, counted atomically (web.limits)."""
 
 from __future__ import annotations
 
-import hashlib
-from datetime import datetime, timedelta
-
 from flask import current_app, request
-from sqlalchemy import delete, func, select
 
-from web.accounts.models import LoginFailure
-from web.database import db
-from web.russian import strip_controls
-from web.timestamps import utcnow
+from web.limits import consume, forget
 
 
-def _throttle_key(email: str) -> str:
-    # Hashed so the table holds no email addresses or IP addresses in clear.
-    canonical = strip_controls(email or "", keep_newlines=False).strip().lower()
-    raw = f"{canonical}|{request.remote_addr or ''}"
-    return hashlib.sha256(raw.encode()).hexdigest()
+def _email_limit() -> str:
+    config = current_app.config
+    return f"{config['LOGIN_MAX_ATTEMPTS']} per {config['LOGIN_WINDOW']} seconds"
 
 
-def _window_start() -> datetime:
-    return utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW"])
+def _address_limit() -> str:
+    config = current_app.config
+    return f"{config['LOGIN_MAX_PER_ADDRESS']} per {config['LOGIN_WINDOW']} seconds"
 
 
-def login_blocked(email: str) -> bool:
-    """True when this email+address has used up its attempts in the current window."""
-    count = db().scalar(
-        select(func.count(LoginFailure.id)).where(
-            LoginFailure.key == _throttle_key(email),
-            LoginFailure.created_at >= _window_start(),
-        )
-    )
-    return count >= current_app.config["LOGIN_MAX_ATTEMPTS"]
+def reserve_attempt(email: str) -> None:
+    """Count a password check before it runs; raises LimitReached when none is left.
 
-
-def record_failure(email: str) -> None:
-    session_ = db()
-    session_.add(LoginFailure(key=_throttle_key(email)))
-    # Old rows are useless once outside the window; pruning here keeps the table small.
-    session_.execute(delete(LoginFailure).where(LoginFailure.created_at < _window_start()))
-    session_.commit()
+    Counting first (one atomic increment) is what keeps 40 parallel guesses at 5 checks:
+    a check-then-record pair lets every request pass the check before any is recorded.
+    The address limit stops one client trying many e-mails (behind a proxy the address is
+    the client's only with SPRAVKA_TRUSTED_PROXIES set).
+    """
+    message = "Слишком много попыток входа"
+    consume("login-address", _address_limit(), request.remote_addr or "", message=message)
+    consume("login-email", _email_limit(), _canonical(email), message=message)
 
 
 def forget_failures(email: str) -> None:
-    db().execute(delete(LoginFailure).where(LoginFailure.key == _throttle_key(email)))
-    db().commit()
+    """A correct password clears the e-mail's count (the address count stays)."""
+    forget("login-email", _email_limit(), _canonical(email))
+
+
+def _canonical(email: str) -> str:
+    from web.accounts.services import normalize_email
+
+    return normalize_email(email)

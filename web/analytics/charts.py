@@ -69,8 +69,8 @@ def line_chart(labels: list[str], series: dict[str, list[int]], title: str) -> M
         )
     parts.append("</svg>")
     legend = "".join(
-        f'<li><span class="chart__swatch" style="border-color:{COLOURS[n % len(COLOURS)]};'
-        f'border-top-style:{"solid" if not DASHES[n % len(DASHES)] else "dashed"}"></span>'
+        # A class per series, not style="": the Content-Security-Policy allows no inline style.
+        f'<li><span class="chart__swatch chart__swatch--{n % len(COLOURS)}"></span>'
         f"{escape(name)}</li>"
         for n, name in enumerate(series)
     )

@@ -242,12 +242,21 @@ def test_cli_users_add_prompts_and_refuses_duplicates(tmp_path, app_config):
     result = _run(
         ["users", "add", "--email", "Agent@b.ru", "--role", "agent"],
         instance,
-        input="secret-pass\nsecret-pass\n",
+        input="secret-pass-9\nsecret-pass-9\n",
     )
     assert result.exit_code == 0, result.output
     assert "created agent agent@b.ru" in result.output
     again = _run(
-        ["users", "add", "--email", "agent@b.ru", "--role", "seller", "--password", "another-1"],
+        [
+            "users",
+            "add",
+            "--email",
+            "agent@b.ru",
+            "--role",
+            "seller",
+            "--password",
+            "another-pass-1",
+        ],
         instance,
     )
     assert again.exit_code == 1 and "уже существует" in again.output
@@ -260,7 +269,7 @@ def test_cli_users_add_prompts_and_refuses_duplicates(tmp_path, app_config):
     app = create_app({**app_config, "INSTANCE": str(instance)})
     client = app.test_client()
     assert (
-        client.post("/login", data={"email": "agent@b.ru", "password": "secret-pass"}).status_code
+        client.post("/login", data={"email": "agent@b.ru", "password": "secret-pass-9"}).status_code
         == 302
     )
 
