@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
 import threading
 import time
 from collections import OrderedDict
@@ -29,6 +30,9 @@ log = logging.getLogger(__name__)
 
 # Bump when analysis or the schema changes so old indexes are rebuilt, not misread.
 INDEX_FORMAT = 8
+# The content an index was built from, pickled beside it: another process opening the
+# generation reads it in ~20 ms instead of parsing every YAML file again (~1 s).
+CONTENT_PICKLE = "content.pickle"
 # Recent results kept per index generation: as-you-type repeats queries (backspace,
 # the debounce firing twice, the full search after the instant one).
 CACHE_SIZE = 2048
@@ -108,6 +112,8 @@ class _Live:
     content: Content
     runner: QueryRunner
     fingerprint: str
+    generation: str  # folder name of the index generation
+    pointer: tuple[int, int] | None  # CURRENT's stamp when this generation was installed
 
 
 class SearchEngine:
@@ -125,51 +131,79 @@ class SearchEngine:
 
     # -- lifecycle -------------------------------------------------------------
     def ensure_index(self) -> None:
-        """Open the current index if it matches the content, else build one."""
+        """Open the current index if it matches the content, else build one.
+
+        With broken content and an index already built, the last good index is served
+        (its own content with it); with nothing built yet the valid part is indexed.
+        """
         fingerprint = self.fingerprint()
         current = self.store.current()
         if current is not None and self._open_if_fresh(current, fingerprint):
             return
-        self.rebuild(allow_partial=self._live is None)
+        self.rebuild(allow_partial=current is None)
+        if self._live is None and current is not None:
+            self._open_last_good(current)
 
     def rebuild(self, allow_partial: bool = False) -> list[ContentError]:
         """Validate content; when valid, build a fresh index and swap it in. Returns problems.
 
-        With `allow_partial` (nothing served yet), valid entries are indexed despite errors.
+        With `allow_partial` (nothing built yet), valid entries are indexed despite errors.
+        Builds are serialised across processes sharing the index folder; a process that
+        waited finds the generation another one just built and opens it instead.
         """
-        with self._build_lock:
+        with self._build_lock, self.store.build_lock():
             fingerprint = self.fingerprint()
+            current = self.store.current()
+            live = self._live
+            moved = current is not None and (live is None or live.generation != current.name)
+            if moved and self._open_if_fresh(current, fingerprint):
+                self._failed_fingerprint = None
+                return self.errors
             content, errors = load_content(self.content_root)
             self.errors = errors
             for error in errors:
                 log.error("content problem: %s", error)
-            if errors and not (allow_partial or self._live is None):
+            if errors and not allow_partial:
                 self._failed_fingerprint = fingerprint
                 log.error("content has %d problems; the last good index keeps serving", len(errors))
                 return errors
-            self._install(content, fingerprint, self._build(content, fingerprint))
+            self._install(content, fingerprint, self._build(content, errors, fingerprint))
             self._failed_fingerprint = None
             return errors
 
     def maybe_reload(self) -> None:
-        """Pick up changed content files; throttled and cheap, called on each request."""
+        """Pick up a new index or changed content files; cheap, called on each request.
+
+        The CURRENT pointer is checked every time (one stat): another worker or node that
+        rebuilt is followed at once. The content files are walked once per reload_interval.
+        """
+        live = self._live
+        if live is not None and self.store.pointer_stamp() != live.pointer:
+            self.reload_now()
+            return
         now = time.monotonic()
         if now - self._checked_at < self.reload_interval:
             return
         self._checked_at = now
-        fingerprint = self.fingerprint()
+        self.reload_now()
+
+    def reload_now(self) -> None:
+        """Follow a new CURRENT generation or rebuild for changed content, without waiting."""
         live = self._live
-        if live and fingerprint in (live.fingerprint, self._failed_fingerprint):
-            return
+        fingerprint = self.fingerprint()
+        if live is not None:
+            live.pointer = self.store.pointer_stamp()  # this publish is handled now
+        current = self.store.current()
         if not self._build_lock.acquire(blocking=False):
             return  # another thread is rebuilding; keep serving the current index
         try:
-            current = self.store.current()
-            if current is not None and self._open_if_fresh(current, fingerprint):
+            moved = current is not None and (live is None or current.name != live.generation)
+            if moved and self._open_if_fresh(current, fingerprint):
                 return
         finally:
             self._build_lock.release()
-        self.rebuild()
+        if live is None or fingerprint not in (live.fingerprint, self._failed_fingerprint):
+            self.rebuild()
 
     def fingerprint(self) -> str:
         """A hash of every content file's name, size and modification time."""
@@ -182,7 +216,7 @@ class SearchEngine:
                 )
         return h.hexdigest()
 
-    def _build(self, content: Content, fingerprint: str) -> Path:
+    def _build(self, content: Content, errors: list[ContentError], fingerprint: str) -> Path:
         generation = self.store.new_generation()
         try:
             glossary_words = [w for group in content.glossary for m in group for w in words(m)]
@@ -192,24 +226,48 @@ class SearchEngine:
             glossary = Glossary.from_groups(content.glossary)
             meta = {"fingerprint": fingerprint, "format": INDEX_FORMAT}
             build_index(generation, docs, glossary, meta, glossary_words)
+            with open(generation / CONTENT_PICKLE, "wb") as handle:
+                pickle.dump((content, errors), handle, protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException:
             self.store.discard(generation)
             raise
         self.store.publish(generation)
         return generation
 
-    def _open_if_fresh(self, generation: Path, fingerprint: str) -> bool:
+    def _open(self, generation: Path) -> IndexHandle | None:
         try:
-            handle = IndexHandle(generation, BM25)
+            return IndexHandle(generation, BM25)
         except Exception:  # a damaged or foreign folder: rebuild instead
             log.warning("cannot open index %s; rebuilding", generation, exc_info=True)
+            return None
+
+    def _open_if_fresh(self, generation: Path, fingerprint: str) -> bool:
+        handle = self._open(generation)
+        if handle is None or handle.meta.get("fingerprint") != fingerprint:
             return False
-        if handle.meta.get("fingerprint") != fingerprint:
-            return False
-        content, errors = load_content(self.content_root)
+        content, errors = self._built_content(generation)
         self.errors = errors
         self._install_handle(content, fingerprint, handle)
         return True
+
+    def _open_last_good(self, generation: Path) -> None:
+        """Serve `generation` although the files changed since (they are broken now)."""
+        handle = self._open(generation)
+        if handle is None:
+            return
+        errors = self.errors
+        content, _ = self._built_content(generation)
+        self._install_handle(content, handle.meta.get("fingerprint", ""), handle)
+        self.errors = errors  # the current files' problems, which the editor must show
+        self._failed_fingerprint = self.fingerprint()
+        log.error("content has %d problems; serving the last good index", len(errors))
+
+    def _built_content(self, generation: Path) -> tuple[Content, list[ContentError]]:
+        try:
+            with open(generation / CONTENT_PICKLE, "rb") as handle:
+                return pickle.load(handle)
+        except FileNotFoundError:  # built before the pickle existed
+            return load_content(self.content_root)
 
     def _install(self, content: Content, fingerprint: str, generation: Path) -> None:
         self._install_handle(content, fingerprint, IndexHandle(generation, BM25))
@@ -217,7 +275,9 @@ class SearchEngine:
     def _install_handle(self, content: Content, fingerprint: str, handle: IndexHandle) -> None:
         glossary = Glossary.from_groups(content.glossary)
         runner = QueryRunner(handle, glossary, route_profiles(content, glossary))
-        self._live = _Live(content, runner, fingerprint)  # one assignment: readers see old or new
+        pointer = self.store.pointer_stamp()
+        # One assignment: readers see the old or the new generation, never a mix.
+        self._live = _Live(content, runner, fingerprint, handle.directory.name, pointer)
         log.info("serving index %s (%d documents)", handle.directory.name, handle.doc_count)
 
     @staticmethod

@@ -8,6 +8,7 @@ a search never sees a half-built index.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -217,6 +218,26 @@ class IndexStore:
             return None
         path = self.root / name
         return path if (path / META).exists() else None
+
+    def pointer_stamp(self) -> tuple[int, int] | None:
+        """A cheap identity of the CURRENT pointer (inode, mtime): changes on every publish."""
+        try:
+            st = os.stat(self.root / CURRENT)
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns)
+
+    @contextmanager
+    def build_lock(self) -> Iterator[None]:
+        """One build at a time across processes sharing this folder (a file lock: works
+        wherever the index lives, SQLite deployments included)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "build.lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def new_generation(self) -> Path:
         """A fresh, empty folder for the next build."""

@@ -9,6 +9,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from web.accounts.demo import ensure_demo_accounts
+from web.broadcast import init_broadcast
 from web.database import init_database
 from web.errors import register_error_handlers
 from web.filters import register_template_filters
@@ -16,6 +17,7 @@ from web.limits import init_limits
 from web.migrate import upgrade_database
 from web.search_service import init_search
 from web.security import init_security
+from web.serving import startup_lock
 from web.settings import load_settings
 
 csrf = CSRFProtect()
@@ -45,9 +47,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_database(app)
     init_limits(app)
     init_security(app)
-    upgrade_database(app)
-    ensure_demo_accounts(app)
-    init_search(app)
+    if app.config.get("PREPARED"):
+        init_search(app)  # `spravka serve` migrated and built the index before forking us
+    else:
+        with startup_lock(app.instance_path):  # several processes may start at once
+            upgrade_database(app)
+            ensure_demo_accounts(app)
+            init_search(app)
+    init_broadcast(app)
     register_error_handlers(app)
     register_template_filters(app)
     _register_blueprints(app)

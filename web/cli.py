@@ -22,16 +22,52 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
-def serve(host: str, port: int, threads: int) -> None:
-    """Serve the help center (builds the index first when missing)."""
-    from waitress import serve as waitress_serve
+@click.option(
+    "--workers",
+    default=None,
+    type=int,
+    help="Processes [default: SPRAVKA_WORKERS or one per core].",
+)
+@click.option("--threads", default=None, type=int, help="Threads per worker [default: 8].")
+@click.option(
+    "--serve-last-good",
+    is_flag=True,
+    help="Start even though the content has errors, serving the last index built from good content.",
+)
+def serve(
+    host: str, port: int, workers: int | None, threads: int | None, serve_last_good: bool
+) -> None:
+    """Serve the help center on gunicorn (migrates and builds the index first when needed)."""
+    from search.index import IndexStore
+    from web.serving import (
+        DATABASE_DOWN,
+        PREPARED,
+        content_problems,
+        default_workers,
+        prepare,
+        run_gunicorn,
+    )
 
-    from web.app import create_app
-
-    app = create_app()
-    click.echo(f"Spravka: http://{host}:{port}/")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="spravka")
+    settings = load_settings()
+    workers = workers or settings["WORKERS"] or default_workers()
+    threads = threads or settings["THREADS"]
+    problems = content_problems(settings)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems and not serve_last_good:
+        raise click.ClickException(
+            f"{len(problems)} content problems (above); fix them (`spravka check`) "
+            "or start with --serve-last-good to serve the last good index"
+        )
+    if problems and IndexStore(Path(settings["INDEX_DIR"])).current() is None:
+        raise click.ClickException("no index was ever built from good content; fix the files")
+    code = prepare()
+    if code == DATABASE_DOWN:
+        raise click.exceptions.Exit(1)  # the one line saying why is already printed
+    if code != PREPARED:
+        raise click.ClickException(f"preparing the instance failed (exit code {code})")
+    click.echo(f"Spravka: http://{host}:{port}/ ({workers} workers × {threads} threads)")
+    run_gunicorn(host, port, workers, threads)
 
 
 @main.command()

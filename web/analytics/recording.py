@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from flask import current_app, g, has_request_context, session
 from sqlalchemy import (
@@ -35,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from search.model import SearchResult
 from web.analytics.models import TEXT_MAX, Event
-from web.analytics.writer import write_event, writer_for
+from web.analytics.writer import EventWrite, writer_for
 from web.russian import strip_controls
 from web.timestamps import utcnow
 
@@ -116,7 +115,7 @@ def _record(action) -> None:
         return
     try:
         sessions = current_app.extensions["spravka.sessionmaker"]
-        job = partial(write_event, sessions, action, visitor_id(), _seller_id(), utcnow())
+        job = EventWrite(sessions, action, visitor_id(), _seller_id(), utcnow())
         if current_app.config["ANALYTICS_BACKGROUND"]:
             writer_for(current_app._get_current_object()).submit(job)
         else:

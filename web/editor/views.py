@@ -22,6 +22,7 @@ from flask import (
 from search.content import ENTRY_ID, STATUSES
 from web.accounts.access import role_required
 from web.analytics import insights
+from web.broadcast import announce_reload
 from web.database import db
 from web.editor.files import (
     CATEGORIES,
@@ -45,6 +46,12 @@ log = logging.getLogger(__name__)
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 # Every editor URL, including previews and CSV exports, is for editors only.
 bp.before_request(role_required("editor")(lambda: None))
+
+
+@bp.app_template_global("content_problems")
+def content_problems() -> list:
+    """The content files' current problems (path:line), shown on every editor page."""
+    return engine().errors
 
 
 def _root() -> Path:
@@ -182,6 +189,8 @@ def _save(kind: EntryKind, original_id: str | None):
 
 def _rebuild_after_save() -> None:
     left = engine().rebuild()
+    # Other workers follow the CURRENT pointer at their next request; other nodes hear this.
+    announce_reload()
     if left:
         log.error("content problems after a validated save: %s", left)
         flash(

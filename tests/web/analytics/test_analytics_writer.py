@@ -40,3 +40,42 @@ def test_a_failing_write_does_not_stop_the_writer():
     writer.submit(lambda: done.append(1))
     assert writer.flush()
     assert done == [1]
+
+
+def _blocked(writer: AnalyticsWriter):
+    import threading
+
+    gate = threading.Event()
+    writer.submit(gate.wait)  # the writer thread waits here while the queue fills
+    return gate
+
+
+def test_queued_writes_share_one_transaction(background_app):
+    from sqlalchemy import event
+
+    commits: list[int] = []
+    engine = background_app.extensions["spravka.db_engine"]
+    event.listen(engine, "commit", lambda _conn: commits.append(1))
+    writer = writer_for(background_app)
+    gate = _blocked(writer)
+    client = background_app.test_client()
+    for n in range(50):
+        client.get("/api/search", query_string={"q": f"вопрос номер {n} про возврат"})
+    gate.set()
+    assert writer.flush()
+    assert len(_searches(background_app)) >= 1
+    assert len(commits) <= 2  # fifty writes, not fifty commits
+
+
+def test_drops_are_counted_and_reported_once_a_minute(caplog):
+    writer = AnalyticsWriter(max_queued=3)
+    gate = _blocked(writer)
+    import time
+
+    time.sleep(0.05)  # the writer has taken the gate job; the queue is empty
+    for _ in range(10):
+        writer.submit(lambda: None)
+    gate.set()
+    assert writer.flush()
+    warnings = [r for r in caplog.records if "dropped" in r.getMessage()]
+    assert len(warnings) == 1 and writer._dropped == 6  # 7 lost: 1 reported, 6 pending
