@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from web.accounts.demo import ensure_demo_accounts
 from web.broadcast import init_broadcast
 from web.database import init_database
+from web.dialogs.uploads import request_cap_bytes
 from web.errors import register_error_handlers
 from web.filters import register_template_filters
 from web.limits import init_limits
@@ -29,7 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=settings["INSTANCE"])
     app.config.update(settings)
     app.config.update(
-        MAX_CONTENT_LENGTH=settings["MAX_REQUEST_MB"] * 1024 * 1024,
+        MAX_CONTENT_LENGTH=request_cap_bytes(settings),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SEND_FILE_MAX_AGE_DEFAULT=3600,

@@ -23,10 +23,19 @@ DEFAULTS: dict[str, Any] = {
     # How often (seconds) a request may check the content files for changes; editors
     # expect their change to show "within a few seconds", and a stat walk costs ~1 ms.
     "RELOAD_INTERVAL": 2.0,
+    # Every this many seconds each process deletes .part files of uploads that were
+    # interrupted (a killed worker) and older than STALE_PART_SECONDS; a live save writes
+    # its .part and renames it within seconds, so ten minutes never hits one in flight.
+    "UPLOAD_SWEEP_SECONDS": 300,
+    "STALE_PART_SECONDS": 600,
     # The source document's limit for one attachment.
     "MAX_FILE_MB": 10,
-    # Whole request cap: several 10 MB files plus the form; above it the user gets a 413 page.
-    "MAX_REQUEST_MB": 60,
+    # All files of one form (or message) together; stated on the form, checked in the
+    # browser before sending and on the server, which sends the form back with its text.
+    "MAX_TOTAL_MB": 30,
+    # Whole request cap; 0 derives it from the file limits (10 files × MAX_FILE_MB + the
+    # form) so that no request within the stated limits ever meets a 413.
+    "MAX_REQUEST_MB": 0,
     # Results per search unless the request asks for fewer/more (capped at SEARCH_MAX_LIMIT).
     "SEARCH_LIMIT": 8,
     "SEARCH_MAX_LIMIT": 50,

@@ -22,6 +22,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import text
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,11 @@ class AnalyticsWriter:
         now = time.monotonic()
         if self._dropped and now - self._reported_at >= DROP_REPORT_SECONDS:
             count, self._dropped, self._reported_at = self._dropped, 0, now
-            log.warning("analytics: %d events dropped (queue full); next report in a minute", count)
+            log.warning(
+                "analytics: %d events dropped (queue full or database down); "
+                "the next count in a minute",
+                count,
+            )
 
     def _run(self) -> None:
         while True:
@@ -111,6 +116,9 @@ class AnalyticsWriter:
             return
         try:
             write_events(writes[0].sessions, writes)
+        except (OperationalError, InterfaceError):
+            # The database is down: retrying each write would log thousands of failures.
+            self._dropped += len(writes)
         except Exception:  # one bad write must not lose the batch: retry them one by one
             for write in writes:
                 self._guarded(write)

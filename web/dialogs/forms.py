@@ -102,7 +102,7 @@ def _place_errors(category_id: str, topic_id: str) -> dict[str, str]:
 
 
 def parse_new_dialog(
-    form: MultiDict, files: list[FileStorage], room: int = MAX_FILES
+    form: MultiDict, files: list[FileStorage], room: int = MAX_FILES, used_bytes: int = 0
 ) -> tuple[DialogDraft, FormErrors]:
     """Read and check the new-dialog form; `room` is how many more files may be attached."""
     draft = DialogDraft(
@@ -117,12 +117,12 @@ def parse_new_dialog(
     draft.barcode, barcode_problem = parse_barcode(form.get("barcode"))
     if barcode_problem:
         errors.fields["barcode"] = barcode_problem
-    draft.files, errors.files = check_uploads(files, room)
+    draft.files, errors.files = check_uploads(files, room, used_bytes)
     return draft, errors
 
 
 def parse_message(
-    form: MultiDict, files: list[FileStorage], kept: int = 0
+    form: MultiDict, files: list[FileStorage], kept: int = 0, used_bytes: int = 0
 ) -> tuple[str, list[CheckedFile], FormErrors]:
     """Read a message form (text and files; `kept` files already wait): one of them is needed."""
     # The duplicate warning posts the new-dialog form here, so its description counts too.
@@ -131,7 +131,7 @@ def parse_message(
     barcode = parse_barcode(form.get("barcode"))[0]
     if barcode and barcode not in body:
         body = f"{body}\n\nШтрихкод товара: {barcode}".strip()
-    accepted, refused = check_uploads(files, MAX_FILES - kept)
+    accepted, refused = check_uploads(files, MAX_FILES - kept, used_bytes)
     errors = FormErrors(files=refused)
     if not body and not accepted and not refused and not kept:
         errors.fields["body"] = "Напишите сообщение или прикрепите файл."

@@ -7,6 +7,7 @@ name, type, size). The token is 128 random bits and is honoured only for its own
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -16,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from web.dialogs.uploads import CONTENT_TYPES, CheckedFile, upload_dir
+from web.dialogs.uploads import CONTENT_TYPES, CheckedFile, FileRefused, upload_dir
 
 log = logging.getLogger(__name__)
 
@@ -48,17 +49,47 @@ def pending_dir() -> Path:
 
 
 def keep(files: list[CheckedFile], owner_id: int) -> list[KeptFile]:
-    """Store accepted files of a form that is being sent back; returns them as KeptFiles."""
+    """Store accepted files of a form that is being sent back; returns them as KeptFiles.
+
+    A full or read-only uploads folder keeps none of them (and no partial file): the form
+    still comes back with its text, and `KEEP_FAILED` asks for the files again.
+    """
     kept = []
     for checked in files:
         token = secrets.token_hex(16)
-        path = pending_dir() / token
-        checked.stream.seek(0)
-        with open(path, "xb") as out:
-            shutil.copyfileobj(checked.stream, out, 1024 * 1024)
-        note = {"owner": owner_id, "name": checked.name, "kind": checked.kind, "size": checked.size}
-        path.with_suffix(".json").write_text(json.dumps(note, ensure_ascii=False))
+        try:
+            path = pending_dir() / token
+        except OSError:
+            log.warning("uploads folder unusable; files of a returned form are not kept")
+            break
+        try:
+            checked.stream.seek(0)
+            with open(path, "xb") as out:
+                shutil.copyfileobj(checked.stream, out, 1024 * 1024)
+            note = {"owner": owner_id, "name": checked.name, "kind": checked.kind}
+            note["size"] = checked.size
+            path.with_suffix(".json").write_text(json.dumps(note, ensure_ascii=False))
+        except OSError:
+            log.warning("could not keep %s of a returned form (disk full or read-only?)", token)
+            for leftover in (path, path.with_suffix(".json")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink(missing_ok=True)
+            break
         kept.append(KeptFile(token, checked.name, checked.kind, checked.size))
+    return kept
+
+
+# Shown when `keep` could not store a returned form's files.
+KEEP_FAILED = (
+    "Файлы не удалось сохранить на сервере (нет места или папка недоступна) — "
+    "текст сохранён в форме, прикрепите файлы ещё раз чуть позже."
+)
+
+
+def keep_for_form(files: list[CheckedFile], owner_id: int, refused: list) -> list[KeptFile]:
+    """`keep`, adding a FileRefused to `refused` for each file the disk would not take."""
+    kept = keep(files, owner_id)
+    refused += [FileRefused(f.name, KEEP_FAILED) for f in files[len(kept) :]]
     return kept
 
 

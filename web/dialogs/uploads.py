@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import threading
 import time
 import unicodedata
 import zipfile
@@ -54,11 +55,12 @@ CONTENT_TYPES = {
 KIND_NAMES = {"jpg": "JPEG", "zip": "ZIP"}
 # A message rarely needs more; the cap keeps one request from filling the disk.
 MAX_FILES = 10
+# Room for the form fields and multipart framing on top of the files.
+FORM_MARGIN_MB = 10
 PART_SUFFIX = ".part"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Directory entry names of an Excel workbook stream (BIFF8 and BIFF5), UTF-16LE, NUL-ended.
 _XLS_STREAMS = ("Workbook\0".encode("utf-16-le"), "Book\0".encode("utf-16-le"))
-STALE_PART_SECONDS = 3600
 
 
 class FileRefused(Refused):
@@ -182,22 +184,41 @@ def check_upload(upload: FileStorage, max_bytes: int) -> CheckedFile:
 
 
 def check_uploads(
-    uploads: list[FileStorage], room: int = MAX_FILES
+    uploads: list[FileStorage], room: int = MAX_FILES, used_bytes: int = 0
 ) -> tuple[list[CheckedFile], list[FileRefused]]:
-    """Check the non-empty uploads of a form (at most `room` of them are taken)."""
+    """Check the non-empty uploads of a form (at most `room` of them are taken, and at most
+    MAX_TOTAL_MB together with the `used_bytes` of files already attached)."""
     max_bytes = current_app.config["MAX_FILE_MB"] * 1024 * 1024
+    total_mb = current_app.config["MAX_TOTAL_MB"]
     accepted, refused = [], []
     present = [u for u in uploads if u and u.filename]
     room = max(0, room)
     for upload in present[:room]:
         try:
-            accepted.append(check_upload(upload, max_bytes))
+            checked = check_upload(upload, max_bytes)
         except FileRefused as exc:
             refused.append(exc)
+            continue
+        if used_bytes + checked.size > total_mb * 1024 * 1024:
+            refused.append(FileRefused(checked.name, f"Вместе файлы больше {total_mb} МБ."))
+            continue
+        used_bytes += checked.size
+        accepted.append(checked)
     for upload in present[room:]:
         name = clean_name(upload.filename)
-        refused.append(FileRefused(name, f"За один раз можно прикрепить до {MAX_FILES} файлов."))
+        refused.append(FileRefused(name, f"Можно прикрепить не больше {MAX_FILES} файлов."))
     return accepted, refused
+
+
+def request_cap_bytes(config) -> int:
+    """The whole request's cap: every allowed file at its largest plus the form itself.
+
+    Derived from the per-file limits so they always agree: a form within the stated limits
+    is always read, and one over them is refused by check_uploads with its text kept.
+    """
+    if config["MAX_REQUEST_MB"]:
+        return config["MAX_REQUEST_MB"] * 1024 * 1024
+    return (MAX_FILES * config["MAX_FILE_MB"] + FORM_MARGIN_MB) * 1024 * 1024
 
 
 def uploads_folder(instance_path: str | Path) -> Path:
@@ -251,7 +272,7 @@ class Staging:
         self.parts, self.finals = [], []
 
 
-def sweep_stale_parts(folder: Path, older_than: float = STALE_PART_SECONDS) -> int:
+def sweep_stale_parts(folder: Path, older_than: float) -> int:
     """Delete temporary files left by a crashed worker; returns how many were deleted."""
     deleted = 0
     cutoff = time.time() - older_than
@@ -263,6 +284,26 @@ def sweep_stale_parts(folder: Path, older_than: float = STALE_PART_SECONDS) -> i
         except OSError:
             continue
     return deleted
+
+
+def start_sweeper(folder: Path, config) -> threading.Thread | None:
+    """Sweep stale .part files every UPLOAD_SWEEP_SECONDS on a daemon thread (0: never)."""
+    every, older_than = config["UPLOAD_SWEEP_SECONDS"], config["STALE_PART_SECONDS"]
+    if every <= 0:
+        return None
+
+    def sweep_forever() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                if folder.is_dir() and (deleted := sweep_stale_parts(folder, older_than)):
+                    log.info("uploads: deleted %d files left by interrupted uploads", deleted)
+            except Exception:  # the sweeper must outlive one bad pass
+                log.exception("uploads: sweep failed")
+
+    thread = threading.Thread(target=sweep_forever, name="uploads-sweeper", daemon=True)
+    thread.start()
+    return thread
 
 
 def download(stored_name: str, original_name: str, content_type: str) -> Response:

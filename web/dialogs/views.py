@@ -21,6 +21,7 @@ from search.errors import NotFound
 from web.accounts.access import role_required
 from web.analytics import recording as analytics
 from web.database import db
+from web.dialogs import submissions
 from web.dialogs.conversation import mark_read, open_dialog, seller_message
 from web.dialogs.form_help import (
     category_choices,
@@ -40,7 +41,15 @@ from web.dialogs.forms import (
     parse_message,
     parse_new_dialog,
 )
-from web.dialogs.kept_uploads import KeptFile, keep, kept_files, open_kept, release, sweep_pending
+from web.dialogs.kept_uploads import (
+    KeptFile,
+    keep_for_form,
+    kept_files,
+    open_kept,
+    release,
+    sweep_pending,
+)
+from web.dialogs.models import Dialog
 from web.dialogs.store import (
     DialogLimitReached,
     DialogSaveFailed,
@@ -55,6 +64,7 @@ from web.dialogs.uploads import (
     ALLOWED_TEXT,
     MAX_FILES,
     download,
+    start_sweeper,
     sweep_stale_parts,
     uploads_folder,
 )
@@ -68,12 +78,14 @@ bp = Blueprint("dialogs", __name__)
 
 @bp.record_once
 def _sweep_uploads(state) -> None:
-    # Temporary files of uploads interrupted by a crash are never referenced: delete them.
+    # Temporary files of uploads interrupted by a crash are never referenced: delete them
+    # now and then every UPLOAD_SWEEP_SECONDS (a killed worker leaves its .part behind).
     folder = uploads_folder(state.app.instance_path)
     if folder.is_dir():
-        sweep_stale_parts(folder)
+        sweep_stale_parts(folder, state.app.config["STALE_PART_SECONDS"])
     if (folder / "pending").is_dir():
         sweep_pending(folder / "pending")
+    start_sweeper(folder, state.app.config)
 
 
 @bp.get("/dialogs")
@@ -120,7 +132,9 @@ def _form_context(values, draft: DialogDraft | None = None, errors: FormErrors |
         "accept": ACCEPT,
         "max_files": MAX_FILES,
         "max_file_mb": current_app.config["MAX_FILE_MB"],
+        "max_total_mb": current_app.config["MAX_TOTAL_MB"],
         "min_chars": DESCRIPTION_MIN_CHARS,
+        "submit_token": submissions.new_token(),
     }
 
 
@@ -142,7 +156,7 @@ def _send_back(
     """
     context = _form_context(request.form, draft, errors)
     context["duplicates"] = list(duplicates)
-    context["kept"] = kept + keep(new_files, g.user.id)
+    context["kept"] = kept + keep_for_form(new_files, g.user.id, errors.files)
     return render_template("dialogs/new.html", **context), status
 
 
@@ -152,13 +166,54 @@ def create():
     """«Начать диалог»: check, warn about duplicates, then save the dialog with its files."""
     kept = kept_files(request.form.getlist("kept"), g.user.id)
     files = request.files.getlist("files")
-    draft, errors = parse_new_dialog(request.form, files, room=MAX_FILES - len(kept))
+    used = sum(k.size for k in kept)
+    draft, errors = parse_new_dialog(request.form, files, MAX_FILES - len(kept), used)
     new_files = draft.files
-    duplicates = []
-    if _place(request.form)[2] == "details" and "description" not in errors.fields:
-        duplicates = find_duplicates(db(), g.user.id, draft)
-    if errors or (duplicates and not draft.confirm_new):
-        return _send_back(draft, errors, kept, new_files, 400 if errors else 200, duplicates)
+    if errors:
+        duplicates = []
+        if _place(request.form)[2] == "details" and "description" not in errors.fields:
+            duplicates = find_duplicates(db(), g.user.id, draft)
+        return _send_back(draft, errors, kept, new_files, 400, duplicates)
+    # Claimed before the duplicate check: a second copy of this submit must find the
+    # first one's dialog, not a «similar dialog» warning about it.
+    token = request.form.get("submit_token", "")
+    if token and not submissions.claim(db(), token, g.user.id):
+        return _already_sent(draft, errors, kept, new_files, token)
+    dialog = None
+    try:
+        duplicates = []
+        if _place(request.form)[2] == "details":
+            duplicates = find_duplicates(db(), g.user.id, draft)
+        if duplicates and not draft.confirm_new:
+            return _send_back(draft, errors, kept, new_files, 200, duplicates)
+        dialog = _open_with_files(draft, errors, kept, new_files)
+    finally:
+        if token and not isinstance(dialog, Dialog):
+            submissions.forget(db(), token)  # nothing opened: sending again must work
+    if not isinstance(dialog, Dialog):
+        return dialog  # the form, sent back with the reason
+    if token:
+        submissions.finish(db(), token, dialog.number)
+    release(kept)
+    analytics.record_dialog_opened(dialog.id, dialog.category, dialog.topic)
+    flash(str(dialog.number), "dialog-created")
+    return redirect(url_for("dialogs.show", number=dialog.number))
+
+
+def _already_sent(draft, errors: FormErrors, kept, new_files, token: str):
+    """A second submit of the same form: go to the dialog the first one opened."""
+    number = submissions.opened_by(db(), token, g.user.id)
+    if number is not None:
+        return redirect(url_for("dialogs.show", number=number))
+    errors.fields["form"] = (
+        "Эта форма уже отправлена. Проверьте «Мои обращения»; если диалога там нет, "
+        "отправьте форму ещё раз."
+    )
+    return _send_back(draft, errors, kept, new_files, Conflict.status)
+
+
+def _open_with_files(draft, errors: FormErrors, kept, new_files):
+    """Open the dialog with kept and new files; the Dialog, or the form sent back."""
     with ExitStack() as stack:
         try:
             opened = []
@@ -191,10 +246,7 @@ def create():
                 "текст и файлы остались в форме."
             )
             return _send_back(draft, errors, kept, new_files, exc.status)
-    release(kept)
-    analytics.record_dialog_opened(dialog.id, dialog.category, dialog.topic)
-    flash(str(dialog.number), "dialog-created")
-    return redirect(url_for("dialogs.show", number=dialog.number))
+    return dialog
 
 
 def _render_dialog(
@@ -235,7 +287,8 @@ def post_message(number: int):
     # «Добавить сообщение в №» on the duplicate warning sends the new-dialog form here,
     # with the files it had already kept: they go with the message, not into the void.
     kept = kept_files(request.form.getlist("kept"), g.user.id)
-    body, files, errors = parse_message(request.form, request.files.getlist("files"), len(kept))
+    files = request.files.getlist("files")
+    body, files, errors = parse_message(request.form, files, len(kept), sum(k.size for k in kept))
     if not dialog.is_open:
         errors.fields["body"] = "Диалог завершён. Если вопрос остался, начните новый диалог."
     if not errors and not _save_message(dialog, body, kept, files):
@@ -243,7 +296,7 @@ def post_message(number: int):
     if errors:
         dialog = seller_dialog(db(), g.user.id, number)
         # Files that were fine stay attached for the next try (a closed dialog has no form).
-        kept = kept + keep(files, g.user.id) if dialog.is_open else []
+        kept = kept + keep_for_form(files, g.user.id, errors.files) if dialog.is_open else []
         return _render_dialog(dialog, errors, body, 400, kept)
     release(kept)
     flash("Сообщение отправлено.", "message-sent")

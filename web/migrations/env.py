@@ -8,6 +8,7 @@ from sqlalchemy import create_engine
 import web.accounts.models  # noqa: F401  (registers the tables on Base.metadata for autogenerate)
 import web.channels.outbox  # noqa: F401
 import web.dialogs.models  # noqa: F401
+import web.dialogs.submissions  # noqa: F401
 import web.limits  # noqa: F401
 from web.database import Base
 

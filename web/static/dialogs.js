@@ -206,8 +206,13 @@
     var input = form.querySelector('input[type="file"]');
     var list = form.querySelector("#file-list");
     if (!input || !list || typeof DataTransfer === "undefined") return;
-    var maxBytes = Number(form.getAttribute("data-max-mb") || 10) * 1048576;
-    var maxFiles = Number(form.getAttribute("data-max-files") || 10);
+    // Limits come from the server (data-* on the input): the same numbers it checks.
+    function limit(name, fallback) {
+      return Number(input.getAttribute(name) || form.getAttribute(name) || fallback);
+    }
+    var maxBytes = limit("data-max-mb", 10) * 1048576;
+    var maxFiles = limit("data-max-files", 10);
+    var maxTotal = limit("data-max-total-mb", 30) * 1048576;
     var allowed = (input.getAttribute("accept") || "").split(",");
     var kept = [];
 
@@ -217,8 +222,12 @@
       if (allowed.indexOf(ext) === -1) return "такой формат не принимается (можно: DOCX, XLS, XLSX, PDF, JPG, JPEG, ZIP, PNG)";
       if (file.size === 0) return "файл пустой";
       if (file.size > maxBytes) return "больше " + (maxBytes / 1048576) + " МБ (" + sizeText(file.size) + ")";
-      var already = form.querySelectorAll('input[name="kept"]:checked').length;
-      if (kept.length + already >= maxFiles) return "можно прикрепить не больше " + maxFiles + " файлов";
+      var already = form.querySelectorAll('input[name="kept"]:checked');
+      if (kept.length + already.length >= maxFiles) return "можно прикрепить не больше " + maxFiles + " файлов";
+      var total = file.size;
+      kept.forEach(function (other) { total += other.size; });
+      Array.prototype.forEach.call(already, function (box) { total += Number(box.getAttribute("data-size") || 0); });
+      if (total > maxTotal) return "вместе файлы больше " + (maxTotal / 1048576) + " МБ";
       return null;
     }
 
@@ -248,6 +257,30 @@
         else kept.push(file);
       });
       sync(refused);
+    });
+  }
+
+  // -- sending: one click sends once ------------------------------------------------------
+  // After the submit event has run (the duplicate check may cancel it), the buttons are
+  // disabled until the page changes; the server's form token catches what gets through.
+  function initSending(form) {
+    form.addEventListener("submit", function (event) {
+      var submitter = event.submitter;
+      setTimeout(function () {
+        if (event.defaultPrevented) return;
+        form.querySelectorAll('button[type="submit"], button:not([type])').forEach(function (button) {
+          button.disabled = true;
+          button.setAttribute("aria-disabled", "true");
+        });
+        if (submitter) submitter.textContent = "Отправляется…";
+      }, 0);
+    });
+    // Back to a page from the cache: the buttons must work again.
+    window.addEventListener("pageshow", function () {
+      form.querySelectorAll("button[disabled]").forEach(function (button) {
+        button.disabled = false;
+        button.removeAttribute("aria-disabled");
+      });
     });
   }
 
@@ -302,5 +335,6 @@
     if (form && aside) initSuggestions(form, aside);
     if (form) initDuplicates(form);
     document.querySelectorAll("#dialog-form, #message-form, #reply-form").forEach(initFiles);
+    document.querySelectorAll("#dialog-form, #message-form").forEach(initSending);
   });
 })();

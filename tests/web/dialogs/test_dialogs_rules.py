@@ -174,7 +174,7 @@ def test_stale_parts_are_swept(tmp_path):
     fresh.write_bytes(b"x")
     past = time.time() - 7200
     os.utime(old, (past, past))
-    assert sweep_stale_parts(tmp_path) == 1
+    assert sweep_stale_parts(tmp_path, 3600) == 1
     assert not old.exists() and fresh.exists()
 
 
