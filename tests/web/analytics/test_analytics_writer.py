@@ -79,3 +79,33 @@ def test_drops_are_counted_and_reported_once_a_minute(caplog):
     assert writer.flush()
     warnings = [r for r in caplog.records if "dropped" in r.getMessage()]
     assert len(warnings) == 1 and writer._dropped == 6  # 7 lost: 1 reported, 6 pending
+
+
+def test_recording_costs_the_request_little_cpu_and_32_clients_drop_nothing(background_app):
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from web.analytics.recording import record_search
+    from web.search_service import engine
+
+    with background_app.app_context():
+        result = engine().search("возврат денег", limit=8)
+    writer = writer_for(background_app)
+    gate = _blocked(writer)  # measure the request side alone
+    with background_app.test_request_context("/api/search"):
+        started = time.thread_time()
+        for n in range(500):
+            record_search(f"возврат денег {n}", result, "instant")
+        per_search_ms = (time.thread_time() - started) / 500 * 1000
+    gate.set()
+    assert per_search_ms <= 0.3, f"{per_search_ms:.3f} ms CPU per search on the request path"
+
+    def client(n: int) -> None:
+        browser = background_app.test_client()
+        for k in range(4):
+            browser.get("/api/search", query_string={"q": f"вопрос {n} {k}"})
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        list(pool.map(client, range(32)))
+    assert writer.flush(timeout=60)
+    assert writer._dropped == 0
