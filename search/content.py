@@ -14,6 +14,7 @@ from typing import Any
 
 from search.errors import ContentError, ContentErrors
 from search.model import Article, Category, Entry, FaqEntry, Topic
+from search.replies import Reply, load_replies
 from search.yamlsource import LineDict, parse_yaml, read_text, shift_lines
 
 ID_PART = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -32,6 +33,7 @@ class Content:
     entries: dict[str, Entry] = field(default_factory=dict)
     glossary: list[tuple[str, ...]] = field(default_factory=list)
     redirects: dict[str, str] = field(default_factory=dict)
+    replies: list[Reply] = field(default_factory=list)  # agents' saved replies
 
     def published(self) -> list[Entry]:
         """Entries sellers may see, in a stable order."""
@@ -102,6 +104,8 @@ class _Loader:
             self._guard(self._load_article, path)
         self._guard(self._load_glossary)
         self._guard(self._load_redirects)
+        self.content.replies, problems = load_replies(self.root, self.content.categories)
+        self.errors.extend(problems)
         self._check_topic_faqs()
         self._check_links()
         return self.content

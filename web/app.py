@@ -65,11 +65,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from web.accounts import views as accounts
     from web.analytics import views as analytics
-    from web.dialogs import agent_views
+    from web.dialogs import agent_actions, agent_views, form_views, stats_views
     from web.dialogs import views as dialogs
     from web.editor import views as editor
     from web.help import api
     from web.help import views as help_center
 
-    for module in (api, help_center, accounts, dialogs, agent_views, editor, analytics):
+    blueprints = (
+        api, help_center, accounts, dialogs, form_views, agent_views, agent_actions, stats_views,
+        editor, analytics,
+    )  # fmt: skip
+    for module in blueprints:
         app.register_blueprint(module.bp)

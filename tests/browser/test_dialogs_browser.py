@@ -101,7 +101,8 @@ def test_seller_opens_a_dialog_with_a_pdf_and_the_agent_completes_it(
     expect(page.locator("#dialog-info")).to_contain_text("4006381333931")
     page.screenshot(path=str(artifacts_dir / "dialog-created.png"), full_page=True)
 
-    # The agent finds it in the queue and answers; the answer completes it.
+    # The agent finds it in the queue and answers with «Ответить и завершить» (issue 9: a
+    # plain «Ответить» keeps the dialog open).
     agent = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
     agent_page = agent.new_page()
     agent_page.set_default_timeout(10_000)
@@ -109,7 +110,7 @@ def test_seller_opens_a_dialog_with_a_pdf_and_the_agent_completes_it(
     agent_page.click(f"text=№ {number}")
     expect(agent_page.locator(".agent-side")).to_contain_text("Что делать, если вернули товар")
     agent_page.fill("#message-body", "Проверили: возврат оформлен, деньги вернутся за 3 дня.")
-    agent_page.click("#send-reply")
+    agent_page.click("#reply-complete")
     expect(agent_page.locator(".dlg-flash")).to_contain_text("завершён")
     agent.close()
 

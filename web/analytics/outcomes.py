@@ -38,3 +38,8 @@ def agent_link_event(
         topic=_cut(topic, 100),
         solved=True,
     )
+
+
+def mask_personal(text: str, limit: int) -> str:
+    """Text without e-mails and long numbers (phones, passports, cards), cut at `limit`."""
+    return _text(text, limit) or ""

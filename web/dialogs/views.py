@@ -6,41 +6,47 @@ from contextlib import ExitStack
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     g,
-    jsonify,
     redirect,
     render_template,
     request,
     url_for,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
-from search.errors import NotFound
 from web.accounts.access import role_required
 from web.analytics import recording as analytics
 from web.database import db
 from web.dialogs import submissions
-from web.dialogs.conversation import mark_read, open_dialog, seller_message
+from web.dialogs.conversation import (
+    COMMENT_MAX,
+    mark_read,
+    open_dialog,
+    rate,
+    request_review,
+    review_deadline,
+    seller_message,
+)
 from web.dialogs.form_help import (
     category_choices,
-    entry_json,
     filter_categories,
     suggestions_for,
     topic_answers,
 )
 from web.dialogs.forms import (
+    DESCRIPTION_MAX_CHARS,
     DESCRIPTION_MIN_CHARS,
     DialogDraft,
     FormErrors,
     clean_text,
     find_category,
     find_topic,
-    parse_barcode,
     parse_message,
     parse_new_dialog,
 )
+from web.dialogs.history import history_rows
 from web.dialogs.kept_uploads import (
     KeptFile,
     keep_for_form,
@@ -50,6 +56,7 @@ from web.dialogs.kept_uploads import (
     sweep_pending,
 )
 from web.dialogs.models import Dialog
+from web.dialogs.my_dialogs import STATUS_FILTERS, find_my_dialogs, parse_query
 from web.dialogs.store import (
     DialogLimitReached,
     DialogSaveFailed,
@@ -57,7 +64,7 @@ from web.dialogs.store import (
     dialog_file,
     find_duplicates,
     seller_dialog,
-    seller_dialogs,
+    unread_count,
 )
 from web.dialogs.uploads import (
     ACCEPT,
@@ -68,10 +75,9 @@ from web.dialogs.uploads import (
     sweep_stale_parts,
     uploads_folder,
 )
-from web.errors import Conflict
-from web.rendering import render_markdown
+from web.errors import Conflict, Refused
 from web.search_service import engine
-from web.timestamps import local_time
+from web.timestamps import utcnow
 
 bp = Blueprint("dialogs", __name__)
 
@@ -88,13 +94,30 @@ def _sweep_uploads(state) -> None:
     start_sweeper(folder, state.app.config)
 
 
+@bp.app_context_processor
+def _unread_answers() -> dict:
+    """The header's count of dialogs with an answer the seller has not opened."""
+    user = g.get("user")
+    if user is None or user.role != "seller":
+        return {"unread_answers": 0}
+    try:
+        return {"unread_answers": unread_count(db(), user.id)}
+    except SQLAlchemyError:  # a count in the header must not take the page down with it
+        db().rollback()
+        return {"unread_answers": 0}
+
+
 @bp.get("/dialogs")
 @role_required("seller")
 def index():
-    """The seller's dialogs, newest first."""
-    dialogs = seller_dialogs(db(), g.user.id)
+    """«Мои обращения»: newest first, searchable by number and text, filtered by status."""
+    query = parse_query(request.args)
     return render_template(
-        "dialogs/index.html", dialogs=dialogs, categories=engine().content.categories
+        "dialogs/index.html",
+        dialogs=find_my_dialogs(db(), g.user.id, query),
+        query=query,
+        status_filters=STATUS_FILTERS,
+        categories=engine().content.categories,
     )
 
 
@@ -250,9 +273,9 @@ def _open_with_files(draft, errors: FormErrors, kept, new_files):
 
 
 def _render_dialog(
-    dialog, errors: FormErrors | None = None, body: str = "", status: int = 200, kept=()
+    dialog, errors: FormErrors | None = None, body: str = "", status: int = 200, kept=(), **extra
 ):
-    """The seller's dialog page (thread or «Информация»), with a message form's errors."""
+    """The seller's dialog page (thread or «Информация»), with a form's errors."""
     category = find_category(dialog.category)
     tab = "info" if request.args.get("tab") == "info" and errors is None else "thread"
     return render_template(
@@ -261,11 +284,16 @@ def _render_dialog(
         tab=tab,
         category=category,
         topic=find_topic(category, dialog.topic),
+        history=history_rows(dialog, "seller"),
+        review_until=review_deadline(dialog),
+        review_days=current_app.config["REVIEW_WINDOW_DAYS"],
+        now=utcnow(),
         errors=errors or FormErrors(),
         body=body,
         kept=list(kept),
         allowed_text=ALLOWED_TEXT,
         accept=ACCEPT,
+        **extra,
     ), status
 
 
@@ -326,67 +354,35 @@ def file(number: int, attachment_id: int):
     return download(attachment.stored_name, attachment.original_name, attachment.content_type)
 
 
-@bp.post("/dialogs/deflect")
+@bp.post("/dialogs/<int:number>/rating")
 @role_required("seller")
-def deflect():
-    """«Это решило мой вопрос»: no dialog is created; the answer counts as a deflection."""
-    entry_id = clean_text(request.form.get("entry_id"), 200)
-    resolved = engine().content.resolve(entry_id)
-    entry = engine().entry(resolved) if resolved else None
-    if entry is None:
-        abort(404)
-    analytics.record_deflection(
-        entry.id,
-        clean_text(request.form.get("query"), 300),
-        clean_text(request.form.get("category"), 64) or None,
-        clean_text(request.form.get("topic"), 64) or None,
-    )
-    target = url_for("dialogs.resolved", entry=entry.id)
-    if request.accept_mimetypes.best == "application/json":
-        return jsonify({"ok": True, "redirect": target})
-    return redirect(target)
+def rate_answer(number: int):
+    """«Помогло» / «Не помогло» with an optional comment, once per completed dialog."""
+    dialog = seller_dialog(db(), g.user.id, number)
+    helped = {"yes": True, "no": False}.get(request.form.get("helped", ""))
+    comment = clean_text(request.form.get("comment"), COMMENT_MAX)
+    try:
+        if helped is None:
+            raise Refused("Выберите «Помогло» или «Не помогло».")
+        rate(db(), dialog, g.user, helped, comment)
+    except (Refused, Conflict) as exc:
+        errors = FormErrors({"rating": str(exc)})
+        return _render_dialog(dialog, errors, status=exc.status, rating_comment=comment)
+    flash("Спасибо за оценку!", "message-sent")
+    return redirect(url_for("dialogs.show", number=number) + "#rating")
 
 
-@bp.get("/dialogs/resolved")
+@bp.post("/dialogs/<int:number>/review")
 @role_required("seller")
-def resolved():
-    """The end of a deflected flow: the answer helped, no dialog needed."""
-    entry = engine().entry(clean_text(request.args.get("entry"), 200))
-    return render_template("dialogs/resolved.html", entry=entry)
-
-
-@bp.get("/api/entries/<path:entry_id>")
-def entry_api(entry_id: str):
-    """One published entry as JSON (title and sanitised HTML) to open a suggestion in place."""
-    resolved = engine().content.resolve(entry_id)
-    entry = engine().entry(resolved) if resolved else None
-    if entry is None:
-        raise NotFound(entry_id)
-    return jsonify(entry_json(entry, render_markdown(entry.body)))
-
-
-@bp.get("/api/dialogs/duplicates")
-@role_required("seller")
-def duplicates_api():
-    """The seller's open dialogs that look like the one being written (checked before submit)."""
-    draft = DialogDraft(
-        category=clean_text(request.args.get("category"), 64),
-        topic=clean_text(request.args.get("topic"), 64) or None,
-        description=clean_text(request.args.get("description"), 5000),
-        barcode=parse_barcode(request.args.get("barcode"))[0],
-    )
-    found = find_duplicates(db(), g.user.id, draft) if draft.category else []
-    return jsonify(
-        {
-            "duplicates": [
-                {
-                    "number": d.number,
-                    "url": url_for("dialogs.show", number=d.number),
-                    "created": local_time(d.created_at, current_app.config["TIMEZONE"]),
-                    "description": d.description[:300],
-                    "barcode": d.barcode,
-                }
-                for d in found
-            ]
-        }
-    )
+def ask_review(number: int):
+    """«Пересмотреть решение»: a new dialog in the re-review category, linked to this one."""
+    dialog = seller_dialog(db(), g.user.id, number)
+    reason = clean_text(request.form.get("reason"), DESCRIPTION_MAX_CHARS)
+    try:
+        review = request_review(db(), dialog, g.user, reason)
+    except (Refused, Conflict) as exc:
+        errors = FormErrors({"review": str(exc)})
+        return _render_dialog(dialog, errors, status=exc.status, review_reason=reason)
+    analytics.record_dialog_opened(review.id, review.category, review.topic)
+    flash(str(review.number), "dialog-created")
+    return redirect(url_for("dialogs.show", number=review.number))

@@ -20,6 +20,7 @@ from flask import (
 )
 
 from search.content import ENTRY_ID, STATUSES
+from search.replies import PATH as REPLIES_PATH
 from web.accounts.access import role_required
 from web.analytics import insights
 from web.broadcast import announce_reload
@@ -209,12 +210,13 @@ def preview():
 YAML_FILES = {
     "glossary": (GLOSSARY, "Глоссарий: слова, которые значат одно и то же"),
     "categories": (CATEGORIES, "Категории и темы"),
+    "replies": (REPLIES_PATH, "Готовые ответы поддержки"),
 }
 
 
-@bp.route("/<any(glossary, categories):name>", methods=["GET", "POST"])
+@bp.route("/<any(glossary, categories, replies):name>", methods=["GET", "POST"])
 def yaml_file(name: str):
-    """Edit kb/glossary.yaml or kb/categories.yaml as validated YAML."""
+    """Edit kb/glossary.yaml, kb/categories.yaml or kb/replies.yaml as validated YAML."""
     relpath, title = YAML_FILES[name]
     root = _root()
     if request.method == "GET":

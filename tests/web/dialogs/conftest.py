@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 from flask import Flask
 
-from tests.dialog_helpers import DESCRIPTION, make_user
+from tests.dialog_helpers import DESCRIPTION, create, created_number, login, make_user
 from web.accounts.models import User
 from web.database import db
 from web.dialogs.conversation import open_dialog
@@ -54,3 +54,46 @@ def people(dialog_app_any_db):
     with app.test_request_context():
         users = {name: db().get(User, user_id) for name, user_id in ids.items()}
         yield People(app, **users)
+
+
+@dataclass
+class Clients:
+    """Signed-in test clients of one app: two sellers and two agents."""
+
+    app: Flask
+    seller: object
+    other_seller: object
+    agent: object
+    other_agent: object
+
+    def open(self, **overrides) -> int:
+        """The seller opens a dialog through the form; returns its number."""
+        return created_number(create(self.seller, **overrides))
+
+    def reply(self, number: int, body: str, action: str = "reply", client=None):
+        """An agent's reply through the page (the first agent unless `client` is given)."""
+        return (client or self.agent).post(
+            f"/agent/dialogs/{number}/reply", data={"body": body, "action": action}
+        )
+
+    def dialog(self, number: int) -> Dialog:
+        """The dialog as stored now (call inside an app context)."""
+        return any_dialog(db(), number)
+
+
+@pytest.fixture
+def clients(dialog_app_any_db):
+    """Two sellers and two agents signed in, on SQLite and then PostgreSQL."""
+    app = dialog_app_any_db
+    made = {}
+    for name, role in (
+        ("seller", "seller"),
+        ("other_seller", "seller"),
+        ("agent", "agent"),
+        ("other_agent", "agent"),
+    ):
+        make_user(app, f"{name}@example.com", role)
+        client = app.test_client()
+        login(client, f"{name}@example.com")
+        made[name] = client
+    return Clients(app, **made)

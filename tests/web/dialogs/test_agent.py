@@ -72,6 +72,8 @@ def test_reply_with_a_file_completes_the_dialog(dialog_app, agent, sample_files)
         data={
             "body": "Оформили возврат, деньги придут за 3 дня",
             "files": [upload(sample_files / "report.xlsx")],
+            # A reply completes the dialog only when the agent says so (issue 9).
+            "action": "complete",
         },
         content_type="multipart/form-data",
     )
