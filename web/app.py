@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from web.accounts.demo import ensure_demo_accounts
 from web.broadcast import init_broadcast
+from web.channels.outbox import init_outbox
 from web.database import init_database
 from web.dialogs.uploads import request_cap_bytes
 from web.errors import register_error_handlers
@@ -56,6 +57,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             ensure_demo_accounts(app)
             init_search(app)
     init_broadcast(app)
+    # Each process sends due mail; rows are claimed, so no mail goes out twice.
+    init_outbox(app)
     register_error_handlers(app)
     register_template_filters(app)
     _register_blueprints(app)
