@@ -161,3 +161,12 @@ def test_every_editor_page_shows_content_errors_prominently(editor_app, editor_c
         page = editor_client.get(url).get_data(as_text=True)
         assert "content-problems" in page and "kb/faq/support.yaml:" in page, url
         assert "последнюю исправную версию" in page
+
+
+def test_the_index_is_memory_mapped(engine):
+    import mmap
+
+    with engine._live.runner.handle.searcher() as searcher:
+        storages = vars(searcher.reader()._storage).values()
+        sources = [getattr(s, "_source", None) for s in storages]
+    assert any(isinstance(source, mmap.mmap) for source in sources)  # shared page cache
