@@ -6,7 +6,9 @@ Every question in ../shared/data/rutube_faq/queries-dev.jsonl becomes a stream o
 prefixes (what search-as-you-type sends with no debounce), one visitor (cookie) per
 stream. 32 client threads take streams in turn over keep-alive connections. Each
 configuration gets a fresh instance folder (empty caches, fresh SQLite) over one index
-built beforehand, and replays the same streams from the start for `--duration` seconds.
+built beforehand, and replays the same streams from the start for `--duration` seconds
+in all, in `--slices` slices alternating between the servers (shared-machine load then
+falls on both alike; an idle server costs nothing).
 Prints requests/s, p50/p99 latency, errors, memory per worker (RSS and PSS, after the
 run) and analytics drop reports seen in the server log, then the workers-2/workers-1 ratio.
 """
@@ -134,44 +136,53 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
 
 
-def run_config(workers: int, args, all_streams, index_dir: Path, tmp: Path) -> dict:
-    instance = tmp / f"instance-w{workers}"
-    env = {
-        **os.environ,
-        "SPRAVKA_INSTANCE": str(instance),
-        "SPRAVKA_INDEX_DIR": str(index_dir),
-        "SPRAVKA_DEMO_ACCOUNTS": "0",
-        "PYTHONPATH": str(ROOT),
-    }
-    log = tmp / f"server-w{workers}.log"
-    process, port = start_server(workers, env, log)
-    try:
-        lock, work = threading.Lock(), [list(s) for s in all_streams]
-        stop = time.monotonic() + args.duration
-        clients = [Client(port, work, lock, stop) for _ in range(args.clients)]
+class Config:
+    """One server (`--workers N`) with its own cursor in the streams and its measurements."""
+
+    def __init__(self, workers: int, all_streams, index_dir: Path, tmp: Path) -> None:
+        env = {
+            **os.environ,
+            "SPRAVKA_INSTANCE": str(tmp / f"instance-w{workers}"),
+            "SPRAVKA_INDEX_DIR": str(index_dir),
+            "SPRAVKA_DEMO_ACCOUNTS": "0",
+            "PYTHONPATH": str(ROOT),
+        }
+        self.workers, self.log = workers, tmp / f"server-w{workers}.log"
+        self.process, self.port = start_server(workers, env, self.log)
+        self.work = [list(s) for s in all_streams]  # each prefix is sent once: cold caches
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.errors, self.elapsed = 0, 0.0
+
+    def run_slice(self, clients: int, seconds: float) -> None:
+        """Replay streams from where the last slice stopped, with `clients` threads."""
+        stop = time.monotonic() + seconds
+        threads = [Client(self.port, self.work, self.lock, stop) for _ in range(clients)]
         started = time.monotonic()
-        for client in clients:
-            client.start()
-        for client in clients:
-            client.join()
-        elapsed = time.monotonic() - started
-        memory = [memory_mb(pid) for pid in worker_pids(process.pid)]
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-    latencies = [v for c in clients for v in c.latencies]
-    return {
-        "workers": workers,
-        "requests": len(latencies),
-        "seconds": round(elapsed, 1),
-        "rps": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(percentile(latencies, 0.5), 1),
-        "p99_ms": round(percentile(latencies, 0.99), 1),
-        "errors": sum(c.errors for c in clients),
-        "rss_mb_per_worker": [round(rss) for rss, _ in memory],
-        "pss_mb_per_worker": [round(pss) for _, pss in memory],
-        "analytics_drop_reports": log.read_text(errors="replace").count("events dropped"),
-    }
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.elapsed += time.monotonic() - started
+        self.latencies += [v for t in threads for v in t.latencies]
+        self.errors += sum(t.errors for t in threads)
+
+    def finish(self) -> dict:
+        memory = [memory_mb(pid) for pid in worker_pids(self.process.pid)]
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        return {
+            "workers": self.workers,
+            "requests": len(self.latencies),
+            "seconds": round(self.elapsed, 1),
+            "rps": round(len(self.latencies) / self.elapsed, 1),
+            "p50_ms": round(percentile(self.latencies, 0.5), 1),
+            "p99_ms": round(percentile(self.latencies, 0.99), 1),
+            "errors": self.errors,
+            "rss_mb_per_worker": [round(rss) for rss, _ in memory],
+            "pss_mb_per_worker": [round(pss) for _, pss in memory],
+            "analytics_drop_reports": self.log.read_text(errors="replace").count("dropped"),
+        }
 
 
 def main() -> None:
@@ -179,6 +190,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--slices", type=int, default=6, help="Alternating slices per server.")
     parser.add_argument("--queries", type=Path, default=QUERIES)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -195,7 +207,13 @@ def main() -> None:
         SearchEngine(
             Path(load_settings({"INSTANCE": str(tmp)})["CONTENT"]), index_dir
         ).ensure_index()
-        results = [run_config(w, args, all_streams, index_dir, tmp) for w in args.workers]
+        configs = [Config(w, all_streams, index_dir, tmp) for w in args.workers]
+        # Slices alternate between the servers (only one is loaded at a time), so load from
+        # other processes on the machine falls on every configuration alike.
+        for _ in range(args.slices):
+            for config in configs:
+                config.run_slice(args.clients, args.duration / args.slices)
+        results = [config.finish() for config in configs]
     for result in results:
         print(json.dumps(result, ensure_ascii=False))
     if len(results) >= 2 and results[0]["rps"]:
