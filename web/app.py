@@ -68,6 +68,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from web.accounts import views as accounts
     from web.analytics import views as analytics
+    from web.api import profile_views
+    from web.api import views as api_v1
+    from web.api.auth import TokenOnlySessions
+    from web.api.errors import install_error_renderer
     from web.dialogs import agent_actions, agent_views, form_views, stats_views
     from web.dialogs import views as dialogs
     from web.editor import views as editor
@@ -80,3 +84,9 @@ def _register_blueprints(app: Flask) -> None:
     )  # fmt: skip
     for module in blueprints:
         app.register_blueprint(module.bp)
+    # /api/v1 signs in by bearer token only: no cookie session, so no CSRF either.
+    csrf.exempt(api_v1.bp)
+    app.register_blueprint(api_v1.bp)
+    app.register_blueprint(profile_views.bp)
+    app.session_interface = TokenOnlySessions()
+    install_error_renderer(app)

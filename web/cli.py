@@ -296,5 +296,66 @@ def demo(reset: bool) -> None:
     announce(accounts, write_demo_file(Path(app.instance_path), accounts))
 
 
+@main.group()
+def tokens() -> None:
+    """Personal access tokens for /api/v1 (the mobile app)."""
+
+
+@tokens.command("create")
+@click.option("--email", required=True, help="The seller's or agent's login email.")
+@click.option("--name", default=None, help="A label to tell tokens apart.")
+def tokens_create(email: str, name: str | None) -> None:
+    """Create a token; it is printed once, as the last word of the output."""
+    from sqlalchemy import select
+
+    from web.accounts.models import User
+    from web.accounts.services import normalize_email
+    from web.api.tokens import create_token
+    from web.database import db
+    from web.errors import Refused
+
+    with _database_app().app_context():
+        user = db().scalar(select(User).where(User.email == normalize_email(email)))
+        if user is None:
+            raise click.ClickException(f"no account {email}")
+        try:
+            row, token = create_token(db(), user, name)
+        except Refused as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"token {row.id} «{row.name}» for {user.email} (shown once): {token}")
+
+
+@tokens.command("list")
+def tokens_list() -> None:
+    """List tokens: id, owner, name, prefix, created, last used, state."""
+    from web.api.tokens import all_tokens
+    from web.database import db
+
+    with _database_app().app_context():
+        for row in all_tokens(db()):
+            used = f"{row.last_used_at:%Y-%m-%d %H:%M}" if row.last_used_at else "never"
+            state = "active" if row.active else "revoked"
+            click.echo(
+                f"{row.id}\t{row.user.email}\t{row.name}\t{row.prefix}…\t"
+                f"{row.created_at:%Y-%m-%d}\t{used}\t{state}"
+            )
+
+
+@tokens.command("revoke")
+@click.argument("token_id", type=int)
+def tokens_revoke(token_id: int) -> None:
+    """Revoke a token by its id (see `spravka tokens list`)."""
+    from web.api.tokens import revoke_token
+    from web.database import db
+    from web.errors import NotFound
+
+    with _database_app().app_context():
+        try:
+            row = revoke_token(db(), token_id)
+        except NotFound as exc:
+            raise click.ClickException(f"no token {token_id}") from exc
+        click.echo(f"revoked token {row.id} of {row.user.email}")
+
+
 if __name__ == "__main__":
     main()

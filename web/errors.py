@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -78,8 +78,19 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _prefix_renderer(status: int):
+    """A wing's own error response for its URL prefix (e.g. /api/v1/), or None."""
+    renderers = current_app.extensions.get("spravka.error_renderers", {})
+    for prefix, render in renderers.items():
+        if request.path.startswith(prefix):
+            return render(status)
+    return None
+
+
 def render_error(status: int, detail: str | None = None, typed=()):
     """Render an error response for the current request (JSON for /api/, HTML otherwise)."""
+    if (own := _prefix_renderer(status)) is not None:
+        return own
     message = MESSAGES.get(status, "Ошибка")
     if _wants_json():
         return jsonify({"error": message, "detail": detail, "status": status}), status

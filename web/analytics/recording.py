@@ -5,24 +5,22 @@ commit, and every database error is logged and swallowed. Events carry a random
 visitor id (kept in the Flask session) and a seller id at most — no other personal data.
 
 Search-as-you-type (the search box, the dialog description) sends a search per pause
-in typing; the rows of one visitor typing one query are collapsed into one (the last
-text wins), so analytics count questions, not keystrokes. Later actions (opening a result, a vote, «Это решило мой вопрос», a
-dialog) are attributed back to the visitor's latest search, which makes the funnel and
-the content-gap queries simple GROUP BYs over search rows.
+in typing; one visitor's rows of one query collapse into one (the last text wins), so
+analytics count questions, not keystrokes. Later actions (opening a result, a vote,
+«Это решило мой вопрос», a dialog) are attributed back to the visitor's latest search.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, g, has_request_context, session
+from flask import current_app, g, has_app_context, has_request_context, session
 from sqlalchemy import (
     delete,
     insert,
@@ -33,9 +31,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from search.model import SearchResult
-from web.analytics.models import TEXT_MAX, Event
+from web.analytics.masking import cut as _cut
+from web.analytics.masking import mask as _text
+from web.analytics.models import TEXT_MAX, Event  # noqa: F401  (TEXT_MAX: public)
 from web.analytics.writer import EventWrite, writer_for
-from web.russian import strip_controls
 from web.timestamps import utcnow
 
 log = logging.getLogger(__name__)
@@ -47,6 +46,8 @@ SOURCES = ("instant", "page", "dialog-form")
 # Sources that search while the seller types (the search box, the dialog description).
 TYPED_SOURCES = ("instant", "dialog-form")
 KINDS = ("search", "click", "feedback", "deflection", "dialog")
+# Where a question was asked: the help center, the mobile app's API, the bot, e-mail.
+CHANNELS = ("web", "api", "telegram", "mail")
 # A visitor's instant searches this close together are one question being typed.
 TYPING_WINDOW = timedelta(seconds=30)
 # Actions this long after a search are still attributed to it.
@@ -83,39 +84,23 @@ def _seller_id() -> int | None:
     return None
 
 
-def _enabled() -> bool:
-    return has_request_context() and bool(current_app.config.get("ANALYTICS_ENABLED", True))
+def _enabled(visitor: str | None) -> bool:
+    # Channels without a browser (API, bot, mail) name their visitor.
+    context = has_app_context() if visitor else has_request_context()
+    return context and bool(current_app.config.get("ANALYTICS_ENABLED", True))
 
 
-def _cut(text: str | None, limit: int = TEXT_MAX) -> str | None:
-    return None if text is None else strip_controls(str(text)).strip()[:limit]
-
-
-# Sellers paste emails, phone, passport and card numbers into search boxes; analytics need
-# none of them (a group of questions is the same whatever the number), so none is stored.
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_LONG_NUMBER = re.compile(r"(?<!\w)\+?\d(?:[\s()\-]*\d){9,}(?!\w)")
-
-
-def _text(text: str | None, limit: int = TEXT_MAX) -> str | None:
-    """Free text as stored: no control characters, no emails or long numbers, cut to size."""
-    if text is None:
-        return None
-    text = _LONG_NUMBER.sub("[номер]", _EMAIL.sub("[email]", str(text)))
-    return _cut(text, limit)
-
-
-def _record(action) -> None:
+def _record(action, visitor: str | None = None) -> None:
     """Run `action(session, visitor, seller, now)` in one short transaction; never raise.
 
     With ANALYTICS_BACKGROUND the transaction runs on the analytics writer thread, after
-    the response; the request only gathers who and when.
+    the response; the request only gathers who and when (`visitor`: a cookieless caller).
     """
-    if not _enabled():
+    if not _enabled(visitor):
         return
     try:
         sessions = current_app.extensions["spravka.sessionmaker"]
-        job = EventWrite(sessions, action, visitor_id(), _seller_id(), utcnow())
+        job = EventWrite(sessions, action, visitor or visitor_id(), _seller_id(), utcnow())
         if current_app.config["ANALYTICS_BACKGROUND"]:
             writer_for(current_app._get_current_object()).submit(job)
         else:
@@ -175,16 +160,24 @@ def _typing_row(
 
 
 def record_search(
-    query: str, result: SearchResult, source: str, normalize: Normalizer | None = None
+    query: str,
+    result: SearchResult,
+    source: str,
+    normalize: Normalizer | None = None,
+    *,
+    channel: str = "web",
+    visitor: str | None = None,
 ) -> None:
     """Record one search (collapsing a visitor's search-as-you-type into one row).
 
     `normalize` is used only when masking changed the query, so the engine's own form of
-    the raw text (which may carry an e-mail's words) is not stored.
+    the raw text (which may carry an e-mail's words) is not stored. `channel`: where it
+    was asked; `visitor` names a cookieless caller (API token, chat).
     """
     if not query.strip():
         return
     source = source if source in SOURCES else "instant"
+    channel = channel if channel in CHANNELS else "web"
     decision = result.decision
     top_hit = result.hits[0] if result.hits else None
     fields = {
@@ -192,6 +185,7 @@ def record_search(
         "used_query": _text(result.used_query),
         "normalized": _normalize(query, result, normalize),
         "match": result.match,
+        "channel": channel,
         "top_ids": json.dumps([h.id for h in result.hits]),
         "result_count": len(result.hits),
         # The decision echoes the request's category/topic filter, which may be anything.
@@ -211,7 +205,7 @@ def record_search(
             insert(Event).values(kind="search", visitor=visitor, source=source, **values)
         )
 
-    _record(action)
+    _record(action, visitor)
 
 
 def _latest_search(
@@ -314,7 +308,14 @@ def _mark_solved(
         search.opened_entry = search.opened_entry or _cut(entry_id, 200)
 
 
-def record_dialog_opened(dialog_id: int, category: str, topic: str | None) -> None:
+def record_dialog_opened(
+    dialog_id: int,
+    category: str,
+    topic: str | None,
+    *,
+    channel: str = "web",
+    visitor: str | None = None,
+) -> None:
     """Record a new dialog and link the searches the seller tried before writing it."""
 
     def action(db_session: Session, visitor: str, seller: int | None, now: datetime) -> None:
@@ -327,6 +328,7 @@ def record_dialog_opened(dialog_id: int, category: str, topic: str | None) -> No
                 dialog_id=dialog_id,
                 category=_cut(category, 100),
                 topic=_cut(topic, 100),
+                channel=channel if channel in CHANNELS else "web",
             )
         )
         db_session.execute(
@@ -341,7 +343,7 @@ def record_dialog_opened(dialog_id: int, category: str, topic: str | None) -> No
             .values(dialog_id=dialog_id)
         )
 
-    _record(action)
+    _record(action, visitor)
 
 
 def searches_before(

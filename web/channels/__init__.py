@@ -1,1 +1,1 @@
-"""Other ways sellers hear from and reach support: the e-mail outbox and notifications."""
+"""Other ways sellers hear from and reach support: outbox and notifications, e-mail intake, Telegram."""

@@ -6,6 +6,9 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import web.accounts.models  # noqa: F401  (registers the tables on Base.metadata for autogenerate)
+import web.analytics.models  # noqa: F401
+import web.api.models  # noqa: F401
+import web.channels.models  # noqa: F401
 import web.channels.outbox  # noqa: F401
 import web.dialogs.models  # noqa: F401
 import web.dialogs.submissions  # noqa: F401

@@ -1,0 +1,1 @@
+"""The versioned JSON API for the mobile app (/api/v1) and its personal access tokens."""
