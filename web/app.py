@@ -68,7 +68,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from web.accounts import views as accounts
     from web.analytics import views as analytics
-    from web.api import profile_views
+    from web.api import (
+        dialog_views,  # noqa: F401  (its routes join the api_v1 blueprint)
+        profile_views,
+    )
     from web.api import views as api_v1
     from web.api.auth import TokenOnlySessions
     from web.api.errors import install_error_renderer

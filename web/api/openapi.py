@@ -11,6 +11,7 @@ from flask import Flask
 from web.api import schemas
 from web.api.errors import API_PREFIX
 from web.api.operations import Operation
+from web.dialogs.models import FIRST_NUMBER
 
 TITLE = "Spravka API"
 VERSION = "1.0.0"
@@ -30,12 +31,25 @@ DESCRIPTIONS = {
 }
 
 
-def _path_and_params(rule: str, converters: dict) -> tuple[str, list[dict]]:
+# Examples of path values that exist in a fresh database with one dialog (and the fixture
+# content): they document the shape and give schemathesis a request that succeeds.
+PATH_EXAMPLES = {
+    "number": FIRST_NUMBER,
+    "file_id": 1,
+    "category": "returns",
+    "slug": "defect-return",
+}
+
+
+def _path_and_params(rule: str) -> tuple[str, list[dict]]:
     params = []
     for match in _RULE_ARG.finditer(rule):
         converter, name = match.group(1) or "string", match.group(2)
         schema = {"type": "integer", "minimum": 1} if converter == "int" else {"type": "string"}
-        params.append({"in": "path", "name": name, "required": True, "schema": schema})
+        param = {"in": "path", "name": name, "required": True, "schema": schema}
+        if name in PATH_EXAMPLES:
+            param["example"] = PATH_EXAMPLES[name]
+        params.append(param)
     return _RULE_ARG.sub(r"{\2}", rule), params
 
 
@@ -96,7 +110,7 @@ def build_spec(app: Flask) -> dict:
         op = getattr(view, "api_operation", None)
         if op is None or not rule.rule.startswith(API_PREFIX):
             continue
-        path, params = _path_and_params(rule.rule, rule._converters)
+        path, params = _path_and_params(rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation_doc(op, params)
     for path in sorted(paths):

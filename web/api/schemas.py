@@ -26,8 +26,12 @@ class Binary(fields.Field):
 
 # -- requests ----------------------------------------------------------------------------
 class SearchQuery(Request):
-    q = fields.String(load_default="", validate=validate.Length(max=QUERY_MAX))
-    limit = fields.Integer(validate=validate.Range(min=1, max=50))
+    q = fields.String(
+        load_default="",
+        validate=validate.Length(max=QUERY_MAX),
+        metadata={"example": "вернули товар с дефектом"},
+    )
+    limit = fields.Integer(validate=validate.Range(min=1, max=50), metadata={"example": 3})
     category = fields.String(validate=validate.Length(max=64))
     topic = fields.String(validate=validate.Length(max=64))
 
@@ -39,28 +43,42 @@ class DialogsQuery(Request):
 
 
 class DialogCreate(Request):
-    category = fields.String(required=True, validate=validate.Length(max=64))
-    topic = fields.String(validate=validate.Length(max=64))
-    description = fields.String(required=True, validate=validate.Length(max=DESCRIPTION_MAX_CHARS))
+    category = fields.String(
+        required=True, validate=validate.Length(max=64), metadata={"example": "returns"}
+    )
+    topic = fields.String(validate=validate.Length(max=64), metadata={"example": "defects"})
+    description = fields.String(
+        required=True,
+        validate=validate.Length(max=DESCRIPTION_MAX_CHARS),
+        metadata={"example": "Вернули куртку с браком: сломана молния и порвана упаковка"},
+    )
     barcode = fields.String(validate=validate.Length(max=40))
     confirm_new = fields.Boolean(load_default=False)
     files = fields.List(Binary(), load_only=True)
 
 
 class MessageCreate(Request):
-    text = fields.String(load_default="", validate=validate.Length(max=MESSAGE_MAX_CHARS))
+    text = fields.String(
+        load_default="",
+        validate=validate.Length(max=MESSAGE_MAX_CHARS),
+        metadata={"example": "Добавляю фото упаковки"},
+    )
     complete = fields.Boolean(load_default=False, metadata={"description": "agents only"})
     internal = fields.Boolean(load_default=False, metadata={"description": "agents only"})
     files = fields.List(Binary(), load_only=True)
 
 
 class RatingCreate(Request):
-    helped = fields.Boolean(required=True)
+    helped = fields.Boolean(required=True, metadata={"example": True})
     comment = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=2000))
 
 
 class ReviewCreate(Request):
-    reason = fields.String(required=True, validate=validate.Length(max=MESSAGE_MAX_CHARS))
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(max=MESSAGE_MAX_CHARS),
+        metadata={"example": "Брак подтверждён фотографиями, прошу пересмотреть решение"},
+    )
 
 
 # -- responses ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -33,12 +34,16 @@ MAX_EXAMPLES = 15
 def _operations(app):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 4, "the document lists the endpoints"
+    assert len(operations) >= 12, "the document lists the endpoints"
     return operations
 
 
 def _run(operation, headers: dict) -> None:
-    @given(case=operation.as_strategy())
+    # The document's examples first (requests that succeed on the seeded dialog), then
+    # generated ones, valid and broken.
+    strategies = [*operation.get_strategies_from_examples(), operation.as_strategy()]
+
+    @given(case=st.one_of(strategies))
     @settings(
         max_examples=MAX_EXAMPLES,
         deadline=None,
@@ -52,9 +57,31 @@ def _run(operation, headers: dict) -> None:
     check()
 
 
+def _seed(app, client, sample_files, seller_token: str) -> None:
+    """Dialog № FIRST_NUMBER with file 1, so the examples of the document exist."""
+    from web.dialogs.models import FIRST_NUMBER
+
+    with open(sample_files / "photo.png", "rb") as png:
+        response = client.post(
+            "/api/v1/dialogs",
+            data={
+                "category": "returns",
+                "topic": "defects",
+                "description": "Вернули куртку с браком: сломана молния и порвана упаковка",
+                "files": [(png, "photo.png")],
+            },
+            headers=bearer(seller_token),
+            content_type="multipart/form-data",
+        )
+    assert response.get_json()["number"] == FIRST_NUMBER
+
+
 @pytest.mark.parametrize("role", ["seller", "agent"])
-def test_api_conforms_to_its_document(api_app, role):
-    headers = bearer(issue_token(api_app, role)[1])
+def test_api_conforms_to_its_document(api_app, sample_files, role):
+    email, seller_token = issue_token(api_app, "seller")
+    _seed(api_app, api_app.test_client(), sample_files, seller_token)
+    token = seller_token if role == "seller" else issue_token(api_app, role)[1]
+    headers = bearer(token)
     failures = []
     for operation in _operations(api_app):
         try:
