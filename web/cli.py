@@ -357,5 +357,27 @@ def tokens_revoke(token_id: int) -> None:
         click.echo(f"revoked token {row.id} of {row.user.email}")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Loopback unless told.")
+@click.option("--port", default=8025, show_default=True, type=int)
+def mail(host: str, port: int) -> None:
+    """Take e-mail for SUPPORT_EMAIL over SMTP (behind Postfix) and turn it into dialogs."""
+    import threading
+
+    from web.app import create_app
+    from web.channels.mail_server import mail_controller
+
+    app = create_app()
+    controller = mail_controller(app, host, port)
+    controller.start()
+    click.echo(f"Spravka mail intake: smtp://{host}:{port} for {app.config['SUPPORT_EMAIL']}")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()
+
+
 if __name__ == "__main__":
     main()

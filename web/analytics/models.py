@@ -30,7 +30,7 @@ class Event(Base):
     visitor: Mapped[str | None] = mapped_column(String(32))
     user_id: Mapped[int | None] = mapped_column(Integer)  # a seller's id, nothing else
     source: Mapped[str | None] = mapped_column(String(16))
-    # Where the query was asked: web, api (the mobile app), telegram or mail.
+    # Where the query was asked: web, api (the mobile app), telegram or email.
     channel: Mapped[str | None] = mapped_column(String(16))
     query: Mapped[str | None] = mapped_column(String(TEXT_MAX))
     used_query: Mapped[str | None] = mapped_column(String(TEXT_MAX))

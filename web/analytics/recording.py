@@ -47,7 +47,7 @@ SOURCES = ("instant", "page", "dialog-form")
 TYPED_SOURCES = ("instant", "dialog-form")
 KINDS = ("search", "click", "feedback", "deflection", "dialog")
 # Where a question was asked: the help center, the mobile app's API, the bot, e-mail.
-CHANNELS = ("web", "api", "telegram", "mail")
+CHANNELS = ("web", "api", "telegram", "email")
 # A visitor's instant searches this close together are one question being typed.
 TYPING_WINDOW = timedelta(seconds=30)
 # Actions this long after a search are still attributed to it.

@@ -34,7 +34,8 @@ def mail_text(dialog: Dialog, message: Message, public_url: str) -> tuple[str, s
     text = (
         f"Здравствуйте!\n\nПоддержка написала в диалоге № {dialog.number}:\n\n{body}\n\n"
         f"Ответить или посмотреть всю переписку: {where}\n\n"
-        "Это письмо отправлено автоматически, отвечать на него не нужно."
+        # The mail intake files a reply by the «№ N» of this subject (spravka mail).
+        "Можно ответить прямо на это письмо: ответ добавится в диалог."
     )
     return subject, text
 

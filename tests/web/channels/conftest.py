@@ -1,7 +1,8 @@
-"""A real SMTP server (aiosmtpd) on loopback, and apps that send mail to it."""
+"""A real SMTP server (aiosmtpd) on loopback, apps that send mail to it, and the mail intake."""
 
 from __future__ import annotations
 
+import smtplib
 import socket
 import time
 from dataclasses import dataclass, field
@@ -10,6 +11,8 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+
+from web.app import create_app
 
 
 def free_port() -> int:
@@ -77,3 +80,44 @@ def mail_app_factory(dialog_config, db_url):
         if sender is not None:
             sender.stop()
         app.extensions["spravka.db_engine"].dispose()
+
+
+# -- the mail intake ------------------------------------------------------------------
+SUPPORT = "support@spravka.local"
+
+
+@pytest.fixture
+def channel_app(dialog_config):
+    """An app over the dialog fixture content, mail off (replies stay in the outbox)."""
+    app = create_app({**dialog_config, "SUPPORT_EMAIL": SUPPORT})
+    yield app
+    app.extensions["spravka.db_engine"].dispose()
+
+
+@pytest.fixture
+def intake(channel_app):
+    """The intake SMTP server on 127.0.0.1; yields its handler (outcomes) and port."""
+    from web.channels.mail_server import mail_controller
+
+    port = free_port()
+    controller = mail_controller(channel_app, "127.0.0.1", port)
+    controller.start()
+    controller.handler.port = port
+    yield controller.handler
+    controller.stop()
+
+
+def send_mail(port: int, sender: str, subject: str, body: str, *, files=(), headers=None,
+              envelope_from: str | None = None, to: str = SUPPORT) -> None:  # fmt: skip
+    """Send a real e-mail with smtplib to the intake."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(body)
+    for name, data, maintype, subtype in files:
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+        smtp.send_message(message, from_addr=sender if envelope_from is None else envelope_from)

@@ -76,7 +76,7 @@ def upgrade() -> None:
     op.create_index("ix_mail_auto_replies_address", "mail_auto_replies", ["address"])
     op.create_index("ix_mail_auto_replies_sent_at", "mail_auto_replies", ["sent_at"])
     with op.batch_alter_table("analytics_events") as batch:
-        # Where the query was asked: web, api (the mobile app), telegram, mail.
+        # Where the query was asked: web, api (the mobile app), telegram, email.
         batch.add_column(sa.Column("channel", sa.String(16), nullable=True))
 
 
