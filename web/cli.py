@@ -379,5 +379,20 @@ def mail(host: str, port: int) -> None:
         controller.stop()
 
 
+@main.command()
+def telegram() -> None:
+    """Run the Telegram bot (long polling; SPRAVKA_TELEGRAM_TOKEN, SPRAVKA_TELEGRAM_API)."""
+    import asyncio
+
+    from web.app import create_app
+    from web.channels.telegram_bot import run_bot
+
+    app = create_app()
+    if not app.config["TELEGRAM_TOKEN"]:
+        raise click.ClickException("set SPRAVKA_TELEGRAM_TOKEN to the bot's token")
+    click.echo(f"Spravka Telegram bot: polling {app.config['TELEGRAM_API']}")
+    asyncio.run(run_bot(app))
+
+
 if __name__ == "__main__":
     main()

@@ -86,6 +86,10 @@ DEFAULTS: dict[str, Any] = {
     "ANSWER_HOURS": 48,
     # After «Завершен» the seller may ask for a re-review («Пересмотреть решение») this long.
     "REVIEW_WINDOW_DAYS": 14,
+    # The Telegram bot (`spravka telegram`) and its notifications; no token: no bot.
+    "TELEGRAM_TOKEN": "",
+    # Bot API base URL (a local Bot API server, or a test stand-in).
+    "TELEGRAM_API": "https://api.telegram.org",
     # E-mail to sellers when support writes; no host means no mail at all.
     "SMTP_HOST": "",
     "SMTP_PORT": 25,

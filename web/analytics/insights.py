@@ -172,6 +172,46 @@ def funnel(s: Session, start: datetime, content: Content) -> Table:
     return Table("funnel", _FUNNEL_COLUMNS, result)
 
 
+CHANNEL_NAMES = {
+    "web": "Сайт",
+    "api": "Мобильное приложение",
+    "telegram": "Telegram",
+    "email": "Почта",
+}
+
+
+def channel_funnel(s: Session, start: datetime) -> Table:
+    """The same funnel per channel the question was asked in (rows before channels: web)."""
+    channel = func.coalesce(Event.channel, "web")
+    rows = s.execute(
+        select(
+            channel.label("channel"),
+            func.count().label("searched"),
+            func.sum(case((Event.result_count > 0, 1), else_=0)).label("suggested"),
+            func.count(Event.opened_entry).label("opened"),
+            func.sum(case((Event.solved.is_(True), 1), else_=0)).label("solved"),
+            func.count(Event.dialog_id).label("dialogs"),
+        )
+        .where(*_searches(start))
+        .group_by(channel)
+        .order_by(func.count().desc())
+    ).all()
+    result = [
+        {
+            "channel": CHANNEL_NAMES.get(r.channel, r.channel),
+            "searched": r.searched,
+            "suggested": int(r.suggested or 0),
+            "opened": r.opened,
+            "solved": int(r.solved or 0),
+            "dialogs": r.dialogs,
+            "solved_share": _share(int(r.solved or 0), r.searched),
+            "dialog_share": _share(r.dialogs, r.searched),
+        }
+        for r in rows
+    ]
+    return Table("channels", (("channel", "Канал"), *_FUNNEL_COLUMNS[2:]), result)
+
+
 _FUNNEL_COLUMNS = (
     ("category", "Категория"),
     ("topic", "Тема"),
@@ -311,7 +351,7 @@ _TREND_COLUMNS = (
     ("dialogs", "Обращений"),
 )
 
-TABLES = ("gaps", "funnel", "entries", "trend")
+TABLES = ("gaps", "funnel", "channels", "entries", "trend")
 
 
 def build(s: Session, name: str, days: int, content: Content, order: str = "") -> Table:
@@ -321,6 +361,8 @@ def build(s: Session, name: str, days: int, content: Content, order: str = "") -
         return content_gaps(s, start, limit=500, order=order or "count", content=content)
     if name == "funnel":
         return funnel(s, start, content)
+    if name == "channels":
+        return channel_funnel(s, start)
     if name == "entries":
         return entry_stats(s, start, content, order=order or "unopened")
     if name == "trend":

@@ -1,4 +1,4 @@
-"""Telling sellers that support wrote: an e-mail through the outbox (other channels join here).
+"""Telling sellers that support wrote: an e-mail through the outbox and a Telegram message.
 
 Called by web.dialogs.conversation after an agent's message to the seller is committed;
 never for internal notes. A failure here is logged and swallowed: the agent's answer is
@@ -14,6 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from web.channels.outbox import enqueue, wake_sender
+from web.channels.telegram_answers import support_wrote_text
+from web.channels.telegram_links import chat_for
+from web.channels.telegram_notify import notifier_for
 from web.dialogs.models import Dialog, Message
 
 log = logging.getLogger(__name__)
@@ -44,6 +47,11 @@ def support_wrote(session: Session, dialog: Dialog, message: Message) -> None:
     """Queue the seller's notifications about a message support just sent them."""
     if message.internal or not has_app_context():
         return
+    _mail(session, dialog, message)
+    _telegram(session, dialog)
+
+
+def _mail(session: Session, dialog: Dialog, message: Message) -> None:
     config = current_app.config
     if not config.get("SMTP_HOST"):
         return  # mail is off
@@ -56,3 +64,18 @@ def support_wrote(session: Session, dialog: Dialog, message: Message) -> None:
         log.exception("notify: could not queue the mail for dialog %s", dialog.number)
         return
     wake_sender(current_app._get_current_object())
+
+
+def _telegram(session: Session, dialog: Dialog) -> None:
+    """«Поддержка ответила в диалоге № …» to the seller's linked chat (when a bot is set)."""
+    if not current_app.config.get("TELEGRAM_TOKEN"):
+        return
+    try:
+        chat_id = chat_for(session, dialog.seller_id)
+    except SQLAlchemyError:
+        session.rollback()
+        log.exception("notify: could not look up the Telegram chat of dialog %s", dialog.number)
+        return
+    if chat_id is not None:
+        app = current_app._get_current_object()
+        notifier_for(app).enqueue(chat_id, support_wrote_text(dialog.number))
