@@ -29,7 +29,7 @@ from search.snippets import make_snippet
 log = logging.getLogger(__name__)
 
 # Bump when analysis or the schema changes so old indexes are rebuilt, not misread.
-INDEX_FORMAT = 8
+INDEX_FORMAT = 9
 # The content an index was built from, pickled beside it: another process opening the
 # generation reads it in ~20 ms instead of parsing every YAML file again (~1 s).
 CONTENT_PICKLE = "content.pickle"

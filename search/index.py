@@ -69,6 +69,10 @@ SCHEMA = Schema(
 )
 
 
+# The analysed fields queries search; META records how many documents have each.
+SEARCHED_FIELDS = ("title", "tags", "asked", "body")
+
+
 @dataclass(frozen=True)
 class IndexDoc:
     """One searchable document: a help-center entry or, in benchmarks, any passage."""
@@ -158,16 +162,21 @@ def build_index(
     ix = whoosh_index.create_in(str(directory), SCHEMA)
     writer = ix.writer(limitmb=256)
     texts: list[str] = []
+    field_docs = dict.fromkeys(SEARCHED_FIELDS, 0)
     try:
         for doc in docs:
-            writer.add_document(**_fields(doc, glossary))
+            fields = _fields(doc, glossary)
+            writer.add_document(**fields)
+            for name in SEARCHED_FIELDS:
+                field_docs[name] += bool(fields[name])
             texts.append(f"{doc.title} {doc.tags} {' '.join(doc.asked_as)} {doc.body}")
     except BaseException:
         writer.cancel()
         raise
     writer.commit(optimize=True)
     Vocabulary.build(texts, extra_words).save(directory / VOCABULARY)
-    (directory / META).write_text(json.dumps(meta or {}, ensure_ascii=False))
+    meta = {**(meta or {}), "field_docs": field_docs}
+    (directory / META).write_text(json.dumps(meta, ensure_ascii=False))
 
 
 class IndexHandle:
@@ -197,6 +206,10 @@ class IndexHandle:
             yield searcher
         finally:
             self._idle.put(searcher)
+
+    def docs_with(self, field: str) -> int:
+        """How many documents have any term in `field` (all of them when not recorded)."""
+        return self.meta.get("field_docs", {}).get(field, self.vocabulary.doc_count)
 
     @property
     def doc_count(self) -> int:

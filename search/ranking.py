@@ -122,17 +122,21 @@ def scope_filter(category: str | None, topic: str | None) -> Query | None:
 def retrieve(handle: IndexHandle, parsed: ParsedQuery, scope: Query | None) -> list[Candidate]:
     """BM25F candidates for a parsed query."""
     with handle.searcher() as searcher:
-        common = _too_common(searcher, parsed)
+        common = _too_common(handle, searcher, parsed)
         results = searcher.search(build_query(parsed, common), limit=CANDIDATES, filter=scope)
         return [Candidate(hit["id"], hit.fields(), hit.score) for hit in results]
 
 
-def _too_common(searcher, parsed: ParsedQuery) -> frozenset[tuple[str, str]]:
+def _too_common(handle: IndexHandle, searcher, parsed: ParsedQuery) -> frozenset[tuple[str, str]]:
     limit = max(COMMON_FLOOR, COMMON_SHARE * searcher.doc_count())
+    # A field fewer documents have than the limit (asked_as among passages without it;
+    # every field of a small help center) cannot hold a too-common term: skipping its
+    # look-ups saves a term-dictionary probe per query term.
+    fields = [f for f in FIELD_WEIGHTS if handle.docs_with(f) > limit]
     return frozenset(
         (field, term)
         for term in parsed.all_terms()
-        for field in FIELD_WEIGHTS
+        for field in fields
         if searcher.doc_frequency(field, term) > limit
     )
 
@@ -168,11 +172,11 @@ def _head_coverage(parsed: ParsedQuery, fields: dict, total: float) -> float:
     """Coverage by the title and tags, or by them with the one asked_as phrase that covers
     most: phrases are separate questions, so their words are not pooled (an entry with
     many learned phrasings would otherwise cover every question)."""
-    head = fields.get("head_lemmas", "")
-    return max(
-        [_coverage(parsed, head, total)]
-        + [_coverage(parsed, head + " " + p, total) for p in _asked_phrases(fields)]
-    )
+    head = set(fields.get("head_lemmas", "").split())
+    best = _covered(parsed, head, total)
+    for phrase in _asked_phrases(fields):
+        best = max(best, _covered(parsed, head.union(phrase.split()), total))
+    return best
 
 
 def _similarity(query_text: str, fields: dict) -> float:
@@ -185,5 +189,9 @@ def _similarity(query_text: str, fields: dict) -> float:
 
 
 def _coverage(parsed: ParsedQuery, stored_terms: str, total: float) -> float:
-    terms = set(stored_terms.split())
-    return sum(w.weight for w in parsed.words if terms.intersection(w.terms)) / total
+    return _covered(parsed, set(stored_terms.split()), total)
+
+
+def _covered(parsed: ParsedQuery, terms: set[str], total: float) -> float:
+    """Share of the query's weight whose words some term in `terms` stands for."""
+    return sum(w.weight for w in parsed.words if not terms.isdisjoint(w.terms)) / total
