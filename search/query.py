@@ -114,7 +114,20 @@ def _fix_chunk(chunk: str, vocabulary: Vocabulary, last_open: bool) -> str:
     converted = words(candidate)
     if converted and all(_real_word(w, vocabulary, last_open) for w in converted):
         return candidate
+    # `ntdfh` is `тевар`: a typo typed on the wrong layout. Retype it when every word is
+    # then a typo of an indexed word, so the line «Показаны результаты по запросу» shows
+    # the whole query converted and corrected, never a Latin word left in a Russian query.
+    if (
+        looks_latin_typed(chunk)
+        and converted
+        and all(_typo_of_word(w, vocabulary) for w in converted)
+    ):
+        return candidate
     return chunk
+
+
+def _typo_of_word(word: str, vocabulary: Vocabulary) -> bool:
+    return "а" <= word[:1] <= "я" and vocabulary.correct(word) is not None
 
 
 def _real_word(word: str, vocabulary: Vocabulary, last_open: bool) -> bool:

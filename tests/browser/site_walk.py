@@ -9,10 +9,12 @@ axe-playwright-python, no CDN) and measures sideways overflow.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 from axe_playwright_python.sync_playwright import Axe
 
@@ -83,11 +85,9 @@ def _open_dialog(client, category: str, topic: str, text: str, files=()) -> int:
         "description": text,
         "barcode": "4600000000008",
         "confirm_new": "1",
-        "files": [(open(FILES / name, "rb"), name) for name in files],
+        "files": [(io.BytesIO((FILES / name).read_bytes()), name) for name in files],
     }
     response = client.post("/dialogs/new", data=data, content_type="multipart/form-data")
-    for stream, _ in data["files"]:
-        stream.close()
     assert response.status_code == 302, response.get_data(as_text=True)[:800]
     return int(response.headers["Location"].rsplit("/", 1)[1])
 
@@ -128,8 +128,6 @@ def seed(app) -> Seeded:
 
 
 def _qs(query: str, source: str) -> str:
-    from urllib.parse import urlencode
-
     return urlencode({"q": query, "source": source})
 
 
@@ -227,7 +225,7 @@ def login(page, base: str, role: str) -> None:
     page.goto(base + "/login")
     page.fill("#login-email", EMAILS[role])
     page.fill("#login-password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click(".auth-card button[type=submit]")
     page.wait_for_url(re.compile(r"^(?!.*/login)"))
 
 

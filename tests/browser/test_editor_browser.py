@@ -37,7 +37,7 @@ def sign_in(page, live_server, role: str, email: str) -> None:
     page.goto(live_server("/login"))
     page.fill("#login-email", email)
     page.fill("#login-password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click(".auth-card button[type=submit]")
 
 
 def test_editor_writes_previews_saves_and_sellers_find_it(page, live_server, editor_tree, browser):

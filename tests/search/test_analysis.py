@@ -80,6 +80,13 @@ def test_query_typed_on_wrong_layout_is_searched_as_meant():
     assert parsed.normalized == "возврат товар"
 
 
+def test_typo_typed_on_wrong_layout_is_converted_and_corrected_entirely():
+    # `ntdfh` is `тевар`: the line «Показаны результаты по запросу» must not keep it Latin.
+    parsed = parse_query("ntdfh пропал из остатков ", VOCABULARY, GLOSSARY)
+    assert parsed.used_text == "товар пропал из остатков"
+    assert parsed.normalized.split()[0] == "товар"
+
+
 def test_cyrillic_typed_latin_word_is_converted_back():
     parsed = parse_query("ошибка фзш ", VOCABULARY, GLOSSARY)
     assert parsed.used_text == "ошибка api"

@@ -13,12 +13,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from search.content import Content
+from web.analytics.masking import mask
 from web.analytics.recording import Event
 from web.timestamps import utcnow
+
+# Searches made by the new-dialog form while the seller describes the problem.
+DIALOG_FORM_SOURCE = "dialog-form"
 
 GAP_MATCHES = ("none", "weak")
 PERIODS = (7, 30, 90, 365)
@@ -70,7 +74,7 @@ def content_gaps(
     categories = _dialog_categories(s, start, groups)
     result = [
         {
-            "normalized": r.normalized,
+            "normalized": mask(r.normalized),
             "searches": r.searches,
             "visitors": r.visitors,
             "dialogs": r.dialogs,
@@ -108,15 +112,18 @@ def _examples(s: Session, start: datetime, groups: list[str]) -> dict[str, list[
     found: dict[str, list[str]] = defaultdict(list)
     if not groups:
         return found
+    # What sellers typed into the dialog form is part of a letter to support, not a search:
+    # it is counted in its group but never shown as typed (nor is anything unmasked).
     rows = s.execute(
         select(Event.normalized, Event.query, func.count().label("n"))
         .where(*_searches(start), Event.match.in_(GAP_MATCHES), Event.normalized.in_(groups))
+        .where(or_(Event.source.is_(None), Event.source != DIALOG_FORM_SOURCE))
         .group_by(Event.normalized, Event.query)
         .order_by(func.count().desc(), Event.query)
     ).all()
     for row in rows:
         if len(found[row.normalized]) < 5:
-            found[row.normalized].append(row.query)
+            found[row.normalized].append(mask(row.query or ""))
     return found
 
 

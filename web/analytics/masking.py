@@ -16,7 +16,9 @@ def cut(text: str | None, limit: int = TEXT_MAX) -> str | None:
 # Sellers paste emails, phone, passport and card numbers into search boxes; analytics need
 # none of them (a group of questions is the same whatever the number), so none is stored.
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-LONG_NUMBER = re.compile(r"(?<!\w)\+?\d(?:[\s()\-]*\d){9,}(?!\w)")
+# Five digits and more (phones, passports, cards, orders, supplies, barcodes) are masked;
+# shorter numbers stay, they are what a question is about («ошибка 429», «за 14 дней»).
+LONG_NUMBER = re.compile(r"(?<!\w)\+?\d(?:[\s()\-]*\d){4,}(?!\w)")
 
 
 def mask(text: str | None, limit: int = TEXT_MAX) -> str | None:

@@ -9,6 +9,7 @@ seller's name, never inside static/) and served only as downloads.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import secrets
 import threading
@@ -168,10 +169,10 @@ def check_upload(upload: FileStorage, max_bytes: int) -> CheckedFile:
     if size == 0:
         raise FileRefused(name, "Файл пустой.")
     if size > max_bytes:
+        # Rounded up: a file just over the limit reads «10,1 МБ», never «10,0 МБ».
+        shown = f"{math.ceil(size * 10 / 1024 / 1024) / 10:.1f}".replace(".", ",")
         raise FileRefused(
-            name,
-            f"Файл весит {size / 1024 / 1024:.1f} МБ, а можно не больше "
-            f"{max_bytes // 1024 // 1024} МБ.".replace(".", ",", 1),
+            name, f"Файл весит {shown} МБ, а можно не больше {max_bytes // 1024 // 1024} МБ."
         )
     kind = detect_kind(upload.stream)
     if kind not in COMPATIBLE[ext]:

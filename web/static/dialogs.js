@@ -56,13 +56,20 @@
         if (event.key !== "Enter") return;
         var visible = choices.filter(function (c) { return !c.hidden; });
         event.preventDefault();
-        if (visible.length === 1) visible[0].querySelector("input").click();
+        if (visible.length === 1) {
+          visible[0].querySelector("input").checked = true;
+          form.submit();
+        }
       });
       filter();
     }
-    // Choosing is the only thing to do on these steps, so it moves on at once.
+    // A click or tap on a choice moves on at once; arrow keys only move the selection
+    // (they fire `change` too), and Enter or «Далее» moves on from the keyboard.
+    var pointer = false;
+    form.addEventListener("pointerdown", function () { pointer = true; });
+    form.addEventListener("keydown", function () { pointer = false; });
     form.addEventListener("change", function (event) {
-      if (event.target.type === "radio") form.submit();
+      if (event.target.type === "radio" && pointer) form.submit();
     });
   }
 
@@ -79,25 +86,15 @@
     return out;
   }
 
-  function deflectForm(hit, context) {
-    var form = el("form", { method: "post", action: "/dialogs/deflect", class: "dlg-deflect" });
-    var fields = {
-      csrf_token: csrfToken(),
-      entry_id: hit.id,
-      query: context.query,
-      category: context.category,
-      topic: context.topic,
-    };
-    Object.keys(fields).forEach(function (name) {
-      form.appendChild(el("input", { type: "hidden", name: name, value: fields[name] || "" }));
-    });
-    var button = el("button", { type: "submit", class: "button button--secondary dlg-solved" },
-      "Это решило мой вопрос");
-    form.appendChild(button);
-    return form;
+  // «Это решило мой вопрос»: submits #deflect-form (forms cannot nest in the dialog form).
+  function solvedButton(hit) {
+    return el("button", {
+      type: "submit", form: "deflect-form", name: "entry_id", value: hit.id, formnovalidate: "",
+      class: "button button--secondary dlg-solved",
+    }, "Это решило мой вопрос");
   }
 
-  function suggestionItem(hit, context) {
+  function suggestionItem(hit) {
     var item = el("li", { class: "dlg-sugg", "data-id": hit.id });
     var head = el("div", { class: "dlg-sugg__head" });
     head.appendChild(el("a", { class: "dlg-sugg__title", href: hit.url, target: "_blank", rel: "noopener" }, hit.title));
@@ -109,7 +106,7 @@
     var body = el("div", { class: "dlg-sugg__body prose" });
     body.hidden = true;
     item.appendChild(body);
-    item.appendChild(deflectForm(hit, context));
+    item.appendChild(solvedButton(hit));
     return item;
   }
 
@@ -160,7 +157,7 @@
       list.textContent = "";
       context.query = query;
       (data.results || []).forEach(function (hit) {
-        list.appendChild(suggestionItem(hit, context));
+        list.appendChild(suggestionItem(hit));
       });
       status.textContent = data.results && data.results.length
         ? "Посмотрите эти ответы — может быть, писать не придётся."
@@ -188,7 +185,7 @@
       clearTimeout(timer);
       timer = setTimeout(search, 400);
       // Keep the deflection forms' query in step with what is typed now.
-      document.querySelectorAll('.dlg-deflect input[name="query"]').forEach(function (input) { input.value = textarea.value.trim(); });
+      document.querySelectorAll('#deflect-form input[name="query"], .dlg-deflect input[name="query"]').forEach(function (input) { input.value = textarea.value.trim(); });
     });
     aside.addEventListener("click", function (event) {
       var button = event.target.closest(".dlg-sugg__open");
@@ -198,13 +195,19 @@
   }
 
   // -- files: check as they are picked ---------------------------------------------------
-  function sizeText(bytes) {
-    return bytes >= 1048576 ? (bytes / 1048576).toFixed(1).replace(".", ",") + " МБ" : Math.max(1, Math.round(bytes / 1024)) + " КБ";
+  // Sizes the way web/russian.py writes them; over the limit rounds up, so a file just
+  // over 10 МБ never reads «10,0 МБ, а можно не больше 10 МБ».
+  function sizeText(bytes, up) {
+    if (bytes < 1048576) return Math.max(1, Math.round(bytes / 1024)) + " КБ";
+    var mb = bytes / 1048576;
+    mb = up ? Math.ceil(mb * 10) / 10 : Math.round(mb * 10) / 10;
+    return mb.toFixed(1).replace(".", ",") + " МБ";
   }
 
   function initFiles(form) {
     var input = form.querySelector('input[type="file"]');
     var list = form.querySelector("#file-list");
+    var none = form.querySelector("[data-files-none]");
     if (!input || !list || typeof DataTransfer === "undefined") return;
     // Limits come from the server (data-* on the input): the same numbers it checks.
     function limit(name, fallback) {
@@ -221,7 +224,7 @@
       var ext = dot > 0 ? file.name.slice(dot).toLowerCase() : "";
       if (allowed.indexOf(ext) === -1) return "такой формат не принимается (можно: DOCX, XLS, XLSX, PDF, JPG, JPEG, ZIP, PNG)";
       if (file.size === 0) return "файл пустой";
-      if (file.size > maxBytes) return "больше " + (maxBytes / 1048576) + " МБ (" + sizeText(file.size) + ")";
+      if (file.size > maxBytes) return "файл весит " + sizeText(file.size, true) + ", а можно не больше " + (maxBytes / 1048576) + " МБ";
       var already = form.querySelectorAll('input[name="kept"]:checked');
       if (kept.length + already.length >= maxFiles) return "можно прикрепить не больше " + maxFiles + " файлов";
       var total = file.size;
@@ -236,11 +239,17 @@
       kept.forEach(function (file) { transfer.items.add(file); });
       input.files = transfer.files;
       list.textContent = "";
+      if (none) none.hidden = kept.length > 0;
       kept.forEach(function (file, index) {
         var item = el("li", { class: "is-kept" });
-        item.appendChild(el("span", {}, file.name + " — " + sizeText(file.size)));
-        var remove = el("button", { type: "button", class: "link-button" }, "убрать");
-        remove.addEventListener("click", function () { kept.splice(index, 1); sync([]); });
+        item.appendChild(el("span", { class: "dlg-files__name" }, file.name));
+        item.appendChild(el("span", { class: "muted" }, sizeText(file.size, false)));
+        var remove = el("button", { type: "button", class: "link-button dlg-files__remove", "aria-label": "Убрать файл " + file.name }, "Убрать");
+        remove.addEventListener("click", function () {
+          kept.splice(index, 1);
+          sync([]);
+          input.focus();
+        });
         item.appendChild(remove);
         list.appendChild(item);
       });
@@ -252,6 +261,7 @@
     input.addEventListener("change", function () {
       var refused = [];
       Array.prototype.forEach.call(input.files, function (file) {
+        if (kept.some(function (k) { return k.name === file.name && k.size === file.size; })) return;
         var why = reason(file);
         if (why) refused.push({ name: file.name, reason: why });
         else kept.push(file);
@@ -281,6 +291,48 @@
         button.disabled = false;
         button.removeAttribute("aria-disabled");
       });
+    });
+  }
+
+  // -- barcode: the server's rule (web/dialogs/forms.py parse_barcode), checked as typed ---
+  function eanOk(digits) {
+    var body = digits.slice(0, -1).split("").reverse();
+    var total = body.reduce(function (sum, d, i) { return sum + Number(d) * (i % 2 === 0 ? 3 : 1); }, 0);
+    return (10 - total % 10) % 10 === Number(digits.slice(-1));
+  }
+
+  function barcodeProblem(raw) {
+    var value = raw.replace(/[\s-]/g, "");
+    if (!value) return null;
+    if (!/^[0-9]+$/.test(value)) return "Штрихкод — только цифры, без букв и других знаков.";
+    if (value.length < 8 || value.length > 14) {
+      return "В штрихкоде должно быть от 8 до 14 цифр, а введено " + value.length + ".";
+    }
+    if ((value.length === 8 || value.length === 13) && !eanOk(value)) {
+      return "Штрихкод EAN-" + value.length + " набран с ошибкой: не сходится контрольная (последняя) цифра. Сверьте цифры с этикеткой товара.";
+    }
+    return null;
+  }
+
+  function initBarcode(form) {
+    var input = form.querySelector("#barcode");
+    var message = form.querySelector("#barcode-error");
+    if (!input || !message) return;
+    var touched = false;
+    function check(final) {
+      var problem = barcodeProblem(input.value);
+      // While typing, a number that is still too short is not an error yet.
+      var digits = input.value.replace(/[\s-]/g, "");
+      if (problem && !final && !touched && /^[0-9]*$/.test(digits) && digits.length < 8) problem = null;
+      message.textContent = problem || "";
+      message.hidden = !problem;
+      if (problem) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    }
+    input.addEventListener("input", function () { check(false); });
+    input.addEventListener("blur", function () {
+      if (input.value) touched = true;
+      check(true);
     });
   }
 
@@ -329,6 +381,10 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    // After a failed submit the summary of what to fix takes the focus (and is announced).
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+    document.querySelectorAll("#dialog-form").forEach(initBarcode);
     document.querySelectorAll("#category-picker, #topic-picker").forEach(initPicker);
     var form = document.querySelector("#dialog-form");
     var aside = document.querySelector("#suggestions");

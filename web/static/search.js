@@ -2,7 +2,10 @@
 (function () {
   "use strict";
 
-  var DEBOUNCE_MS = 100;
+  // A keystroke this long after the previous one starts a new burst and is sent at once.
+  var PAUSE_MS = 250;
+  // Within a burst, wait this long for the next key (fast typists: ~40–60 ms between keys).
+  var BURST_MS = 25;
   var KIND_LABELS = { article: "статья", faq: "вопрос" };
   var meta = document.querySelector('meta[name="csrf-token"]');
   var csrfToken = meta ? meta.getAttribute("content") : "";
@@ -47,6 +50,10 @@
     return out;
   }
 
+  function rememberSearch(query) {
+    if (window.SpravkaRecent) window.SpravkaRecent.remember(query);
+  }
+
   function recordClick(link, query) {
     var position = parseInt(link.getAttribute("data-position"), 10);
     if (!query || !position) return;
@@ -57,7 +64,9 @@
     }).catch(function () {});
   }
 
-  /* ---- instant search ------------------------------------------------------ */
+  /* ---- instant search ------------------------------------------------------
+     A plain list of links under a polite live status line (not a combobox): every result
+     is a real link a screen reader lists and Tab reaches; ↓ from the box moves into it. */
   function InstantSearch(form, region) {
     this.form = form;
     this.region = region;
@@ -70,12 +79,9 @@
     this.answers = new Map();
     this.controller = null;
     this.timer = 0;
-    this.active = -1;
-    this.options = [];
+    this.lastInput = 0;
     this.query = region.getAttribute("data-rendered-query") || "";
-    this.setUpCombobox();
     this.bind();
-    this.collectOptions();
     if (this.input.value.trim() && this.input.value.trim() !== this.query) this.run();
   }
 
@@ -88,86 +94,69 @@
     }
   }
 
-  InstantSearch.prototype.setUpCombobox = function () {
-    var input = this.input;
-    input.setAttribute("role", "combobox");
-    input.setAttribute("aria-autocomplete", "list");
-    input.setAttribute("aria-controls", "instant-body");
-    input.setAttribute("aria-expanded", this.region.hidden ? "false" : "true");
-  };
-
+  /* The first keystroke after a pause is sent at once (the seller waits for it); keys
+     typed in a burst wait BURST_MS so a fast typist does not send one request per key. */
   InstantSearch.prototype.bind = function () {
     var self = this;
     this.input.addEventListener("input", function () {
       performance.clearMarks("spravka:input");
       performance.mark("spravka:input");
+      var now = performance.now();
+      var delay = now - self.lastInput > PAUSE_MS ? 0 : BURST_MS;
+      self.lastInput = now;
       clearTimeout(self.timer);
-      self.timer = setTimeout(function () { self.run(); }, DEBOUNCE_MS);
+      if (delay) self.timer = setTimeout(function () { self.run(); }, delay);
+      else self.run();
     });
     this.input.addEventListener("keydown", function (event) { self.onKey(event); });
+    this.body.addEventListener("keydown", function (event) { self.onListKey(event); });
     this.region.addEventListener("click", function (event) {
       var link = event.target.closest("a[data-entry]");
-      if (link) recordClick(link, self.query);
+      if (link) {
+        recordClick(link, self.query);
+        rememberSearch(self.query);
+      }
     });
+  };
+
+  InstantSearch.prototype.links = function () {
+    return Array.prototype.slice.call(this.body.querySelectorAll(".best__title a, .result__link"));
   };
 
   InstantSearch.prototype.onKey = function (event) {
-    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-      if (!this.options.length) return;
+    if (event.defaultPrevented) return;
+    if (event.key === "ArrowDown") {
+      var links = this.links();
+      if (!links.length || this.region.hidden) return;
       event.preventDefault();
-      var step = event.key === "ArrowDown" ? 1 : -1;
-      var next = this.active + step;
-      if (next >= this.options.length) next = 0;
-      if (next < -1) next = this.options.length - 1;
-      this.setActive(next);
-    } else if (event.key === "Enter" && this.active >= 0) {
+      links[0].focus();
+    } else if (event.key === "Escape" && !this.onSearchPage && !this.region.hidden) {
       event.preventDefault();
-      var link = this.options[this.active].querySelector("a[data-entry]");
-      recordClick(link, this.query);
-      window.location.assign(link.href);
-    } else if (event.key === "Escape") {
-      event.preventDefault();
-      if (this.active >= 0) this.setActive(-1);
-      else if (!this.region.hidden && !this.onSearchPage) this.show(false);
-      else this.input.value = "";
+      this.show(false);
     }
   };
 
-  InstantSearch.prototype.setActive = function (index) {
-    this.options.forEach(function (option, i) {
-      option.classList.toggle("is-active", i === index);
-      option.setAttribute("aria-selected", i === index ? "true" : "false");
-    });
-    this.active = index;
-    if (index >= 0) {
-      this.input.setAttribute("aria-activedescendant", this.options[index].id);
-      this.options[index].scrollIntoView({ block: "nearest" });
-    } else {
-      this.input.removeAttribute("aria-activedescendant");
-    }
-  };
-
-  InstantSearch.prototype.collectOptions = function () {
-    this.options = Array.prototype.slice.call(this.body.querySelectorAll("[data-option]"));
-    this.options.forEach(function (option, i) {
-      option.id = "instant-option-" + i;
-      option.setAttribute("role", "option");
-      option.setAttribute("aria-selected", "false");
-    });
-    this.active = -1;
-    this.input.removeAttribute("aria-activedescendant");
+  InstantSearch.prototype.onListKey = function (event) {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp" && event.key !== "Escape") return;
+    var links = this.links();
+    var at = links.indexOf(document.activeElement);
+    if (at === -1) return;
+    event.preventDefault();
+    if (event.key === "Escape") return this.input.focus();
+    var next = at + (event.key === "ArrowDown" ? 1 : -1);
+    if (next < 0) this.input.focus();
+    else if (next < links.length) links[next].focus();
   };
 
   InstantSearch.prototype.show = function (visible) {
     this.region.hidden = !visible;
-    this.input.setAttribute("aria-expanded", visible ? "true" : "false");
     this.hideOnSearch.forEach(function (node) { node.hidden = visible; });
-    if (!visible) this.setActive(-1);
   };
 
   InstantSearch.prototype.run = function () {
     var self = this;
     var query = this.input.value.trim();
+    clearTimeout(this.timer);
     if (this.controller) this.controller.abort();
     if (this.onSearchPage) {
       var url = "/search" + (query ? "?" + new URLSearchParams({ q: query }) : "");
@@ -244,29 +233,32 @@
   };
 
   InstantSearch.prototype.render = function (query, data, answer) {
-    var body = this.body;
-    var fragment = document.createDocumentFragment();
     this.query = query;
     var hits = data.results.filter(function (hit) { return !answer || hit.id !== answer.id; });
-    var total = data.results.length;
-    this.status.textContent = total
-      ? "Найдено " + total + " " + pluralRu(total, "ответ", "ответа", "ответов")
-      : "Ничего не найдено";
-    if (data.used_query) fragment.appendChild(correctedLine(query, data.used_query));
-    if (answer) fragment.appendChild(bestCard(answer));
-    if (hits.length) fragment.appendChild(this.resultList(hits, answer ? 2 : 1, query));
-    if (data.handoff) fragment.appendChild(handoffBox(data, query));
-    if (total) {
+    var status = statusText(data.match, data.results.length);
+    if (this.status.textContent !== status) this.status.textContent = status;
+    var parts = [];
+    if (data.used_query) parts.push(correctedLine(query, data.used_query));
+    if (data.match === "none") parts.push(noAnswerLine(query));
+    if (answer) parts.push(this.reuse(".best", answer.id) || bestCard(answer));
+    if (hits.length) parts.push(this.resultList(hits, answer ? 2 : 1, query));
+    if (data.handoff) parts.push(handoffBox(data));
+    if (data.results.length) {
       var all = el("p", "results__all");
       var link = el("a", null, "Все результаты на отдельной странице");
       link.href = "/search?" + new URLSearchParams({ q: query });
       all.appendChild(link);
-      fragment.appendChild(all);
+      parts.push(all);
     }
-    body.replaceChildren(fragment);
+    patchChildren(this.body, parts);
     this.region.removeAttribute("aria-busy");
-    this.collectOptions();
     this.show(true);
+  };
+
+  /* An element already on screen for the same entry, to keep instead of rebuilding. */
+  InstantSearch.prototype.reuse = function (selector, id) {
+    var node = this.body.querySelector(selector + '[data-id="' + CSS.escape(id) + '"]');
+    return node && node.parentNode === this.body ? node : null;
   };
 
   InstantSearch.prototype.renderError = function (query) {
@@ -276,46 +268,83 @@
     this.show(true);
   };
 
+  /* The result list, keeping the <li> of every result that was already shown (render only
+     what changed: typing one more letter usually reorders or refreshes a few snippets). */
   InstantSearch.prototype.resultList = function (hits, firstPosition, query) {
     var names = this.categoryNames;
-    var list = el("ol", "results");
-    list.setAttribute("data-query", query);
-    hits.forEach(function (hit, i) {
-      var item = el("li", "result");
-      item.setAttribute("data-option", "");
-      var link = el("a", "result__link");
-      link.href = hit.url;
-      link.setAttribute("data-entry", hit.id);
-      link.setAttribute("data-position", String(firstPosition + i));
-      link.tabIndex = -1;
-      var head = el("span", "result__head");
-      head.appendChild(el("span", "kind kind--" + hit.kind, KIND_LABELS[hit.kind] || hit.kind));
-      head.appendChild(el("span", "result__title", hit.title));
-      link.appendChild(head);
-      link.appendChild(snippetNode(hit.snippet));
-      if (names[hit.category]) link.appendChild(el("span", "result__meta", names[hit.category]));
-      item.appendChild(link);
-      list.appendChild(item);
+    var list = this.body.querySelector(":scope > ol.results") || el("ol", "results");
+    var old = new Map();
+    Array.prototype.forEach.call(list.children, function (item) {
+      old.set(item.getAttribute("data-id"), item);
     });
+    list.setAttribute("data-query", query);
+    var items = hits.map(function (hit, i) {
+      var item = old.get(hit.id) || resultItem(hit, names);
+      var link = item.firstChild;
+      link.setAttribute("data-position", String(firstPosition + i));
+      var snippet = snippetNode(hit.snippet);
+      if (link.childNodes[1].innerHTML !== snippet.innerHTML) link.replaceChild(snippet, link.childNodes[1]);
+      return item;
+    });
+    patchChildren(list, items);
     return list;
   };
+
+  function resultItem(hit, names) {
+    var item = el("li", "result");
+    item.setAttribute("data-id", hit.id);
+    var link = el("a", "result__link");
+    link.href = hit.url;
+    link.setAttribute("data-entry", hit.id);
+    var head = el("span", "result__head");
+    head.appendChild(el("span", "kind kind--" + hit.kind, KIND_LABELS[hit.kind] || hit.kind));
+    head.appendChild(el("span", "result__title", hit.title));
+    link.appendChild(head);
+    link.appendChild(el("span", "result__snippet"));
+    if (names[hit.category]) link.appendChild(el("span", "result__meta", names[hit.category]));
+    item.appendChild(link);
+    return item;
+  }
+
+  /* Make `parent`'s children exactly `nodes`, moving only what is out of place. */
+  function patchChildren(parent, nodes) {
+    nodes.forEach(function (node, i) {
+      if (parent.childNodes[i] !== node) parent.insertBefore(node, parent.childNodes[i] || null);
+    });
+    while (parent.childNodes.length > nodes.length) parent.removeChild(parent.lastChild);
+  }
+
+  function statusText(match, total) {
+    if (!total) return "Ничего не найдено";
+    var count = total + " " + pluralRu(total, "ответ", "ответа", "ответов");
+    return match === "strong" ? "Найдено " + count : "Возможно, подойдёт: " + count;
+  }
 
   function correctedLine(query, usedQuery) {
     var line = el("p", "corrected");
     line.appendChild(document.createTextNode("Показаны результаты по запросу «"));
     line.appendChild(el("strong", null, usedQuery));
-    line.appendChild(document.createTextNode("». "));
+    line.appendChild(document.createTextNode("»"));
+    line.appendChild(document.createElement("br"));
     var exact = el("a", null, "Искать «" + query + "» как написано");
     exact.href = "/search?" + new URLSearchParams({ q: query, exact: "1" });
     line.appendChild(exact);
     return line;
   }
 
+  function noAnswerLine(query) {
+    var line = el("p", "handoff__none", "По запросу «" + query + "» готового ответа нет.");
+    line.setAttribute("data-no-answer", "");
+    return line;
+  }
+
   function bestCard(answer) {
     var card = el("article", "best");
-    card.setAttribute("data-option", "");
+    card.setAttribute("data-id", answer.id);
+    card.setAttribute("aria-labelledby", "best-title");
     card.appendChild(el("p", "best__label", "Лучший ответ · " + answer.kind_label));
     var title = el("h2", "best__title");
+    title.id = "best-title";
     var link = el("a", null, answer.title);
     link.href = answer.url;
     link.setAttribute("data-entry", answer.id);
@@ -333,12 +362,9 @@
     return card;
   }
 
-  function handoffBox(data, query) {
+  function handoffBox(data) {
     var box = el("div", "handoff");
     box.setAttribute("data-handoff", "");
-    if (data.match === "none") {
-      box.appendChild(el("p", "handoff__none", "По запросу «" + query + "» готового ответа нет."));
-    }
     var text = el("p", "handoff__text", "Не нашли ответ? ");
     var link = el("a", "button handoff__link", "Написать в поддержку");
     link.href = data.handoff.url;
@@ -347,85 +373,8 @@
     return box;
   }
 
-  /* ---- «Был ли ответ полезен?» ---------------------------------------------- */
-  function Feedback(section) {
-    this.section = section;
-    this.entryId = section.getAttribute("data-entry-id");
-    this.buttons = section.querySelector("[data-feedback-buttons]");
-    this.more = section.querySelector("[data-feedback-more]");
-    this.comment = section.querySelector("textarea");
-    this.handoff = section.querySelector("[data-feedback-handoff]");
-    this.thanks = section.querySelector("[data-feedback-thanks]");
-    this.pending = false;
-    section.hidden = false;
-    if (sessionStorage.getItem("spravka-voted:" + this.entryId)) {
-      this.buttons.hidden = true;
-      this.thanks.textContent = "Спасибо, вы уже оценили этот ответ.";
-    }
-    this.bind();
-  }
-
-  Feedback.prototype.bind = function () {
-    var self = this;
-    this.section.addEventListener("click", function (event) {
-      var button = event.target.closest("[data-vote]");
-      if (!button) return;
-      if (button.getAttribute("data-vote") === "yes") self.send(true, null);
-      else self.askWhatWasMissing();
-    });
-    this.more.addEventListener("submit", function (event) {
-      event.preventDefault();
-      self.send(false, self.comment.value.trim() || null);
-    });
-    this.comment.addEventListener("input", function () {
-      var url = new URL(self.handoff.href, window.location.href);
-      url.searchParams.set("description", self.comment.value.trim());
-      self.handoff.href = url.pathname + url.search;
-    });
-    // A «Нет» without a comment still counts when the seller simply leaves the page.
-    window.addEventListener("pagehide", function () {
-      if (self.pending) self.send(false, self.comment.value.trim() || null);
-    });
-  };
-
-  Feedback.prototype.askWhatWasMissing = function () {
-    this.pending = true;
-    this.buttons.hidden = true;
-    this.more.hidden = false;
-    this.comment.focus();
-  };
-
-  Feedback.prototype.send = function (helpful, comment) {
-    var self = this;
-    this.pending = false;
-    this.buttons.hidden = true;
-    var submit = this.more.querySelector('button[type="submit"]');
-    if (submit) submit.disabled = true;
-    postJSON("/api/feedback", { entry_id: this.entryId, helpful: helpful, comment: comment })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        sessionStorage.setItem("spravka-voted:" + self.entryId, helpful ? "yes" : "no");
-        if (helpful) {
-          self.thanks.textContent = "Спасибо! Рады, что ответ помог.";
-        } else {
-          self.more.querySelector("label").hidden = true;
-          self.comment.hidden = true;
-          if (submit) submit.hidden = true;
-          self.thanks.textContent = "Спасибо за отзыв — мы дополним ответ.";
-        }
-      })
-      .catch(function () {
-        self.thanks.textContent = "Не удалось отправить отзыв. Попробуйте ещё раз.";
-        if (helpful) self.buttons.hidden = false;
-        if (submit) submit.disabled = false;
-        self.pending = !helpful;
-      });
-  };
-
   /* ---- start ---------------------------------------------------------------- */
   var region = document.querySelector("[data-instant]");
   var form = document.querySelector("[data-search-form]");
   if (region && form && window.fetch && window.AbortController) new InstantSearch(form, region);
-  var feedback = document.querySelector("[data-feedback]");
-  if (feedback) new Feedback(feedback);
 })();

@@ -10,6 +10,7 @@ import pytest
 
 from web.analytics import insights
 from web.analytics import recording as analytics
+from web.analytics.masking import mask
 from web.search_service import engine
 
 # Not answered by the help center; a typo and a wrong-keyboard-layout variant of one question.
@@ -189,3 +190,22 @@ def test_recording_and_every_table_on_both_databases(app_config, db_url):
 def engine_normalized(app, query: str) -> str:
     with app.app_context():
         return engine().normalize(query)
+
+
+def test_dialog_form_descriptions_show_only_as_masked_groups(editor_app, editor_client):
+    description = "ипотека для склада, паспорт 4510 123456, звоните +7 912 345-67-89, a.b@mail.ru"
+    with editor_app.test_request_context():
+        _search(editor_app, description, source="dialog-form")
+        _search(editor_app, "ипотека для склада заказ 4567891", source="page")
+    page = editor_client.get("/editor/insights").get_data(as_text=True)
+    for secret in ("4510", "123456", "912", "a.b@mail.ru", "4567891", "звоните"):
+        assert secret not in page
+    rows = _gap_rows(editor_app)
+    assert any("[номер]" in r["queries"] for r in rows)  # the page search, masked
+    assert not any("паспорт" in r["queries"] for r in rows)  # the description: group only
+
+
+def test_mask_keeps_short_numbers_and_hides_long_ones():
+    assert mask("ошибка 429 за 14 дней") == "ошибка 429 за 14 дней"
+    assert mask("заказ 12345 тел 8 (912) 345-67-89") == "заказ [номер] тел [номер]"
+    assert mask("пишите x@y.ru") == "пишите [email]"

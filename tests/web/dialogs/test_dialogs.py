@@ -268,7 +268,7 @@ def test_file_over_the_limit_is_refused_with_the_reason(dialog_config, tmp_path)
     big.write_bytes(b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 10))
     response = create(client, files=[upload(big)])
     assert response.status_code == 400
-    assert "scan.pdf</strong> — Файл весит 1,0 МБ, а можно не больше 1 МБ" in response.get_data(
+    assert "scan.pdf</strong> — Файл весит 1,1 МБ, а можно не больше 1 МБ" in response.get_data(
         as_text=True
     )
 
