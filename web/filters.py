@@ -25,6 +25,11 @@ def asset_url(filename: str) -> str:
     return url_for("static", filename=filename, v=version)
 
 
+def sentence_end(text: str) -> str:
+    """The full stop after `text`, unless it already ends a sentence («…компенсацию?»)."""
+    return "" if str(text).rstrip().endswith(("?", "!", ".", "…")) else "."
+
+
 def _local_time(value) -> str:
     return local_time(value, current_app.config["TIMEZONE"])
 
@@ -56,6 +61,7 @@ def register_template_filters(app: Flask) -> None:
     app.add_template_filter(_local_time, "local_time")
     app.add_template_filter(duration_text, "duration")
     app.add_template_filter(message_links, "message_links")
+    app.add_template_filter(sentence_end, "sentence_end")
     app.add_template_global(asset_url, "asset_url")
     app.add_template_global(KIND_LABELS, "kind_labels")
     app.add_template_global(_entry_status_names, "entry_status_names")

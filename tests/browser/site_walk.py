@@ -35,6 +35,17 @@ LONG_TEXT = (
     "https://seller.example.ru/cards/very-long-card-identifier-without-spaces-1234567890"
 )
 AXE = Axe()
+# Placeholders wider than the room their box leaves for text (padding and clear button).
+CUT_PLACEHOLDERS = """() => {
+  const ctx = document.createElement('canvas').getContext('2d'); const cut = [];
+  for (const input of document.querySelectorAll('input[placeholder]')) {
+    if (!input.offsetWidth) continue;
+    const st = getComputedStyle(input); ctx.font = st.font;
+    const room = input.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight);
+    if (ctx.measureText(input.placeholder).width > room + 1) cut.push(input.id || input.name);
+  }
+  return cut;
+}"""
 
 
 @dataclass
@@ -236,7 +247,7 @@ def audit(page) -> dict:
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
-    return {"violations": violations, "overflow": overflow}
+    return {"violations": violations, "overflow": overflow, "cut": page.evaluate(CUT_PLACEHOLDERS)}
 
 
 def walk(page, base: str, role: str, data: Seeded) -> dict[str, dict]:

@@ -57,7 +57,7 @@ def test_home_has_the_search_box_and_categories_with_counts(client):
     assert 'aria-live="polite"' in html
     assert "Работа с поддержкой" in html and "5 ответов" in html
     assert "Возвраты товара продавцу" in html and "2 ответа" in html
-    assert "Финансы и оплата" in html and "Готовых ответов пока нет" in html
+    assert "Финансы и оплата" in html and "ответит поддержка" in html
     assert 'href="/c/returns"' in html
 
 
@@ -221,6 +221,25 @@ def test_faq_page(client):
     assert "<li>верная категория и тема;</li>" in html
     assert 'class="kind kind--faq">вопрос' in html
     assert "/dialogs/new?description=&amp;category=support&amp;topic=response" in html
+    handoff = html[html.index("data-entry-handoff") - 200 : html.index("data-entry-handoff")]
+    assert "category=support&amp;topic=response" in handoff
+    assert "Написать в поддержку по этой теме" in html
+
+
+def test_category_without_answers_lists_its_topics_with_the_form_entry(client):
+    html = text_of(client.get("/c/finance"))
+    block = html[html.index('class="empty-category"') :]
+    assert block.count("Написать в поддержку по этой теме") >= 1
+    assert "category=finance&amp;topic=" in block
+    assert "Готовых ответов по этой теме пока нет" not in html  # no bare dead end per topic
+
+
+def test_weak_results_are_introduced_as_maybe(client):
+    html = text_of(client.get("/search?q=возврат денег"))
+    status = html[
+        html.index('id="instant-status"') : html.index("</p>", html.index("instant-status"))
+    ]
+    assert "Возможно, подойдёт: 2 ответа" in status and "Найдено" not in status
 
 
 def test_unsafe_markup_in_content_is_sanitised(client):
