@@ -24,9 +24,9 @@ PASSWORD = "correct-horse-1"
 FILES = Path(__file__).resolve().parents[1] / "fixtures" / "dialogs" / "files"
 WIDTHS = (1366, 360)
 EMAILS = {
-    "seller": "seller@walk.test",
-    "agent": "agent@walk.test",
-    "editor": "editor@walk.test",
+    "seller": "seller@walk.example.com",
+    "agent": "agent@walk.example.com",
+    "editor": "editor@walk.example.com",
 }
 LONG_TEXT = (
     "Поставка 4567891 принята не полностью: по акту приёмки 120 единиц, а в остатках 96. "
@@ -207,6 +207,7 @@ def stops(role: str, data: Seeded) -> list[Stop]:
             Stop("dialog: info", f"/dialogs/{first}?tab=info"),
             Stop("dialog: answered", f"/dialogs/{data.answered}"),
             Stop("resolved", "/dialogs/resolved"),
+            Stop("account", "/account"),
         ]
     if role == "agent":
         return [
@@ -215,6 +216,7 @@ def stops(role: str, data: Seeded) -> list[Stop]:
             Stop("queue: completed", "/agent?status=completed"),
             Stop("agent dialog", f"/agent/dialogs/{data.dialogs[0]}"),
             Stop("agent dialog: answered", f"/agent/dialogs/{data.answered}"),
+            Stop("account", "/account"),
         ]
     return [
         Stop("home", "/"),
@@ -226,6 +228,8 @@ def stops(role: str, data: Seeded) -> list[Stop]:
         Stop("editor: categories", "/editor/categories"),
         Stop("editor: glossary", "/editor/glossary"),
         Stop("insights", "/editor/insights"),
+        Stop("learning", "/editor/learning"),
+        Stop("account", "/account"),
     ]
 
 
