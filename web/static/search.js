@@ -80,6 +80,7 @@
     this.controller = null;
     this.timer = 0;
     this.lastInput = 0;
+    this.inFlight = false;
     this.query = region.getAttribute("data-rendered-query") || "";
     this.bind();
     if (this.input.value.trim() && this.input.value.trim() !== this.query) this.run();
@@ -94,15 +95,16 @@
     }
   }
 
-  /* The first keystroke after a pause is sent at once (the seller waits for it); keys
-     typed in a burst wait BURST_MS so a fast typist does not send one request per key. */
+  /* A keystroke is sent at once when typing resumes after a pause or nothing is on the
+     way; keys typed in a burst while a request is out wait BURST_MS (the stale request is
+     cancelled anyway), so a fast typist does not pile requests on the server. */
   InstantSearch.prototype.bind = function () {
     var self = this;
     this.input.addEventListener("input", function () {
       performance.clearMarks("spravka:input");
       performance.mark("spravka:input");
       var now = performance.now();
-      var delay = now - self.lastInput > PAUSE_MS ? 0 : BURST_MS;
+      var delay = now - self.lastInput > PAUSE_MS || !self.inFlight ? 0 : BURST_MS;
       self.lastInput = now;
       clearTimeout(self.timer);
       if (delay) self.timer = setTimeout(function () { self.run(); }, delay);
@@ -169,6 +171,7 @@
     }
     var controller = new AbortController();
     this.controller = controller;
+    this.inFlight = true;
     this.region.setAttribute("aria-busy", "true");
     var params = new URLSearchParams({ q: query, source: "instant" });
     var category = this.region.getAttribute("data-category");
@@ -188,6 +191,9 @@
             return [data, null];
           }
         );
+      })
+      .finally(function () {
+        if (self.controller === controller) self.inFlight = false;
       })
       .then(function (pair) {
         if (controller.signal.aborted) return;
