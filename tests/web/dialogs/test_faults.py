@@ -143,7 +143,10 @@ def test_limits_agree_and_a_refusal_keeps_the_text(dialog_config, tmp_path):
     response = create(client, description=TEXT, files=files)
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and TEXT in page
-    assert page.count("Вместе файлы больше 3 МБ") == 4  # three fit; four are refused by name
+    listed = page.split('id="file-errors"')[1].split("</ul>")[0]
+    assert listed.count("Вместе файлы больше 3 МБ") == 4  # three fit; four are refused by name
+    summary = page.split("data-error-summary")[1].split("</ul>")[0]
+    assert summary.count('href="#files"') == 4  # and each is linked from the error summary
     assert _dialogs(app) == 0
 
 
