@@ -216,6 +216,7 @@ def stops(role: str, data: Seeded) -> list[Stop]:
             Stop("queue: completed", "/agent?status=completed"),
             Stop("agent dialog", f"/agent/dialogs/{data.dialogs[0]}"),
             Stop("agent dialog: answered", f"/agent/dialogs/{data.answered}"),
+            Stop("agent stats", "/agent/stats"),
             Stop("account", "/account"),
         ]
     return [

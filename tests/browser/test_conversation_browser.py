@@ -48,7 +48,7 @@ def _signed_in(browser, live_server, email: str, next_path: str):
     page.goto(live_server("/login?next=" + quote(next_path)))
     page.fill("#login-email", email)
     page.fill("#login-password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click(".auth-card button[type=submit]")
     page.wait_for_url(re.compile(re.escape(next_path.split("?")[0])))
     return context, page
 

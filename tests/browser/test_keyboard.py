@@ -194,6 +194,5 @@ def test_phone_screenshots(browser, live_server, seeded, artifacts_dir, name, ro
         suggest = page.locator("#suggestions").bounding_box()
         submit = page.locator("#start-dialog").bounding_box()
         assert suggest["y"] + suggest["height"] <= submit["y"]  # seen before the button
-    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     page.screenshot(path=str(artifacts_dir / f"phone-{name}.png"), full_page=True)
     context.close()
