@@ -44,7 +44,7 @@ def test_the_total_is_checked_before_upload_and_one_click_opens_one_dialog(brows
     page.goto(live_server("/login?next=" + quote(target)))
     page.fill("#login-email", "limits@browser.example")
     page.fill("#login-password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click(".auth-card button[type=submit]")
     page.wait_for_selector("#dialog-form")
     expect(page.locator("#files-hint")).to_contain_text("вместе не больше 2 МБ")
     page.set_input_files("#files", [_pdf(f"scan{n}.pdf", 900 * 1024) for n in range(3)])
