@@ -14,13 +14,13 @@ from typing import Any
 
 from search.errors import ContentError, ContentErrors
 from search.model import Article, Category, Entry, FaqEntry, Topic
+from search.references import check_references
 from search.replies import Reply, load_replies
 from search.yamlsource import LineDict, parse_yaml, read_text, shift_lines
 
 ID_PART = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 CATEGORY_ID = re.compile(rf"^{ID_PART}$")
 ENTRY_ID = re.compile(rf"^({ID_PART})/({ID_PART})$")
-INTERNAL_LINK = re.compile(r"\]\((/(?:a|q|c)/[^)\s#?]+)")
 STATUSES = ("draft", "published")
 
 
@@ -106,8 +106,7 @@ class _Loader:
         self._guard(self._load_redirects)
         self.content.replies, problems = load_replies(self.root, self.content.categories)
         self.errors.extend(problems)
-        self._check_topic_faqs()
-        self._check_links()
+        self.errors.extend(check_references(self.content, self._topic_lines, self._body_lines))
         return self.content
 
     # -- helpers ---------------------------------------------------------------
@@ -355,7 +354,7 @@ class _Loader:
         self.content.entries[entry.id] = entry
         self._body_lines[entry.id] = body_line
 
-    # -- glossary, redirects, cross-references --------------------------------
+    # -- glossary and redirects --------------------------------------------
     def _load_glossary(self) -> None:
         path = self.root / "kb" / "glossary.yaml"
         if not path.exists():
@@ -388,38 +387,6 @@ class _Loader:
                 self._error(shown, line, f"redirect '{old}' hides an existing entry")
             else:
                 self.content.redirects[str(old)] = new
-
-    def _check_topic_faqs(self) -> None:
-        for cat in self.content.categories.values():
-            for topic in cat.topics:
-                line = self._topic_lines.get((cat.id, topic.id))
-                for fid in topic.faq_ids:
-                    entry = self.content.entries.get(fid)
-                    if entry is None or entry.kind != "faq":
-                        self._error(
-                            "kb/categories.yaml",
-                            line,
-                            f"topic '{cat.id}/{topic.id}' lists unknown FAQ '{fid}'",
-                        )
-
-    def _check_links(self) -> None:
-        for entry in self.content.entries.values():
-            for match in INTERNAL_LINK.finditer(entry.body):
-                if not self._link_ok(match.group(1)):
-                    line = self._body_lines[entry.id] + entry.body.count("\n", 0, match.start())
-                    link = match.group(1)
-                    message = f"broken internal link '{link}'"
-                    self._error(
-                        entry.path, line, message, field="body", code="broken_link", value=link
-                    )
-
-    def _link_ok(self, url: str) -> bool:
-        kind, _, target = url[1:].partition("/")
-        target = target.rstrip("/")
-        if kind == "c":
-            return target in self.content.categories
-        entry = self.content.entries.get(target)
-        return entry is not None and entry.kind == ("article" if kind == "a" else "faq")
 
 
 def _kind_name(kind: type) -> str:

@@ -85,13 +85,15 @@ class QueryRunner:
             return result
         ranked = rerank(parsed, retrieve(self.handle, parsed, scope_filter(category, topic)))
         result.decision = decide(parsed, ranked, self.profiles, (category, topic))
-        result.hits = [self._hit(c, parsed) for c in ranked[:limit]]
+        # Marked words are the same for every hit: work them out once per query.
+        terms = parsed.all_terms()
+        prefixes = tuple(w.typed for w in parsed.words if w.prefix and len(w.typed) >= 2)
+        result.hits = [self._hit(c, terms, prefixes) for c in ranked[:limit]]
         return result
 
-    def _hit(self, c: Candidate, parsed: ParsedQuery) -> Hit:
+    def _hit(self, c: Candidate, terms: set[str], prefixes: tuple[str, ...]) -> Hit:
         f = c.fields
-        prefixes = tuple(w.typed for w in parsed.words if w.prefix and len(w.typed) >= 2)
-        snippet = make_snippet(f.get("text", ""), parsed.all_terms(), prefixes)
+        snippet = make_snippet(f.get("text", ""), terms, prefixes)
         topics = f.get("topics", "").split()
         return Hit(
             c.id,

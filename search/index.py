@@ -194,6 +194,8 @@ class IndexHandle:
         self.vocabulary = Vocabulary.load(directory / VOCABULARY)
         self.meta = json.loads((directory / META).read_text())
         self._idle: queue.SimpleQueue[Searcher] = queue.SimpleQueue()
+        self._field_terms: dict[str, frozenset[str]] = {}
+        self._field_terms_lock = threading.Lock()
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
@@ -206,6 +208,15 @@ class IndexHandle:
             yield searcher
         finally:
             self._idle.put(searcher)
+
+    def field_terms(self, field: str) -> frozenset[str]:
+        """Every term indexed in a short field, read once per generation."""
+        terms = self._field_terms.get(field)
+        if terms is None:
+            with self._field_terms_lock, self.searcher() as searcher:
+                terms = frozenset(t.decode() for t in searcher.reader().lexicon(field))
+                self._field_terms[field] = terms
+        return terms
 
     def docs_with(self, field: str) -> int:
         """How many documents have any term in `field` (all of them when not recorded)."""

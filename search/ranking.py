@@ -21,10 +21,14 @@ from search.query import ParsedQuery
 # the body has the most words and so the most accidental matches.
 TITLE_WEIGHT = 3.0
 TAGS_WEIGHT = 2.0
-# asked_as phrases are whole seller questions, as sellers type them, written or approved
-# by an editor for this one entry: as telling as the title, a little less since an
-# entry has many of them and their words repeat (BM25F already rewards the repetition).
-ASKED_AS_WEIGHT = 1.0
+# asked_as phrases are whole seller questions, written or approved by an editor for this
+# one entry; but BM25F pools every phrase of an entry into one bag of words, so an entry
+# with many learned phrasings matches any question that shares a word with one of them.
+# Measured on the Rutube split (learn from one half, ask the other, bench --learn-half):
+# at 1.0 questions about entries nobody taught fell from mrr 0.528 to 0.473, at 0.3 to
+# 0.494, taught ones rose a little (0.587 -> 0.595); kb and fresh questions did not move.
+# The phrases' full say is in re-ranking, phrase by phrase (_head_coverage, _similarity).
+ASKED_AS_WEIGHT = 0.3
 BODY_WEIGHT = 1.0
 FIELD_WEIGHTS = {
     "title": TITLE_WEIGHT,
@@ -33,6 +37,12 @@ FIELD_WEIGHTS = {
     "body": BODY_WEIGHT,
 }
 LONG_FIELDS = frozenset({"body"})
+# Most (field, term) pairs a query asks for are not in that field at all: glossary tokens
+# and prefix guesses land in one field of four. In the short fields their absence is
+# looked up in a set of the field's terms, so a query never builds a matcher for them
+# (at 10k documents half the query's leaves were such, and each costs three term-
+# dictionary probes). Bodies are left out: their term list is as large as the index.
+SHORT_FIELDS = ("title", "tags", "asked")
 # A term found in more than 0.5% of a field's documents (and in over 300 of them) is, for
 # ranking, a stop word of this collection: its idf is tiny, yet walking its postings is
 # most of a query's cost in a large index (at 100k documents such terms made the p95).
@@ -75,10 +85,10 @@ class Candidate:
     score: float = 0.0
 
 
-def build_query(parsed: ParsedQuery, too_common: frozenset[tuple[str, str]] = frozenset()) -> Query:
+def build_query(parsed: ParsedQuery, skipped: frozenset[tuple[str, str]] = frozenset()) -> Query:
     """Whoosh query: each word an OR of its terms over the fields, the words OR-ed together.
 
-    (field, term) pairs in `too_common` are left out (see COMMON_SHARE).
+    (field, term) pairs in `skipped` are left out (see COMMON_SHARE and SHORT_FIELDS).
     """
     word_queries = []
     for word in parsed.words:
@@ -91,7 +101,7 @@ def build_query(parsed: ParsedQuery, too_common: frozenset[tuple[str, str]] = fr
             for field, weight in FIELD_WEIGHTS.items():
                 # Guesses at an unfinished word are looked up in the short fields only:
                 # a prefix over bodies expands to thousands of postings in a large index.
-                if (field in LONG_FIELDS and expansion) or (field, term) in too_common:
+                if (field in LONG_FIELDS and expansion) or (field, term) in skipped:
                     continue
                 alternatives.append(Term(field, term, boost=weight * boost))
         word_queries.append(_union(alternatives))
@@ -122,8 +132,8 @@ def scope_filter(category: str | None, topic: str | None) -> Query | None:
 def retrieve(handle: IndexHandle, parsed: ParsedQuery, scope: Query | None) -> list[Candidate]:
     """BM25F candidates for a parsed query."""
     with handle.searcher() as searcher:
-        common = _too_common(handle, searcher, parsed)
-        results = searcher.search(build_query(parsed, common), limit=CANDIDATES, filter=scope)
+        skipped = _too_common(handle, searcher, parsed) | _absent(handle, parsed)
+        results = searcher.search(build_query(parsed, skipped), limit=CANDIDATES, filter=scope)
         return [Candidate(hit["id"], hit.fields(), hit.score) for hit in results]
 
 
@@ -138,6 +148,16 @@ def _too_common(handle: IndexHandle, searcher, parsed: ParsedQuery) -> frozenset
         for term in parsed.all_terms()
         for field in fields
         if searcher.doc_frequency(field, term) > limit
+    )
+
+
+def _absent(handle: IndexHandle, parsed: ParsedQuery) -> frozenset[tuple[str, str]]:
+    """(field, term) pairs of the short fields that no document has."""
+    terms = parsed.all_terms()
+    return frozenset(
+        (field, term)
+        for field in SHORT_FIELDS
+        for term in terms.difference(handle.field_terms(field))
     )
 
 

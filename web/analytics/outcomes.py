@@ -6,10 +6,9 @@ the search-learning work reads these rows (kind="agent_link") as it reads deflec
 
 from __future__ import annotations
 
-from web.analytics.models import Event
-
 # The same masking as every other event: no e-mails or long numbers are stored.
-from web.analytics.recording import _cut, _text
+from web.analytics.masking import cut, mask
+from web.analytics.models import Event
 from web.timestamps import utcnow
 
 AGENT_LINK = "agent_link"
@@ -31,15 +30,15 @@ def agent_link_event(
         visitor=visitor,
         user_id=seller_id,
         source="agent",
-        query=_text(query),
-        entry_id=_cut(entry_id, 200),
+        query=mask(query),
+        entry_id=cut(entry_id, 200),
         dialog_id=dialog_id,
-        category=_cut(category, 100),
-        topic=_cut(topic, 100),
+        category=cut(category, 100),
+        topic=cut(topic, 100),
         solved=True,
     )
 
 
 def mask_personal(text: str, limit: int) -> str:
     """Text without e-mails and long numbers (phones, passports, cards), cut at `limit`."""
-    return _text(text, limit) or ""
+    return mask(text, limit) or ""
