@@ -101,3 +101,22 @@ def test_normalize_groups_typo_and_layout_variants(engine):
 def test_empty_query_decides_none():
     decision = decide(ParsedQuery(text=""), [], [])
     assert decision.match == "none" and decision.category is None
+
+
+def test_absent_terms_are_left_out_without_changing_results(engine):
+    """Terms a short field lacks are not searched there, and the ranking is the same."""
+    from search.ranking import CANDIDATES, _absent, build_query
+
+    runner = engine._live.runner
+    for text in ("как вернуть деньги за бракованный товар", "шк не сканируется на пв", "отзыв"):
+        parsed = runner.parse(text)
+        absent = _absent(runner.handle, parsed)
+        full, pruned = build_query(parsed), build_query(parsed, absent)
+        assert absent and len(list(pruned.leaves())) < len(list(full.leaves()))
+        assert all((leaf.fieldname, leaf.text) not in absent for leaf in pruned.leaves())
+        with runner.handle.searcher() as searcher:
+            before = [(h["id"], round(h.score, 6)) for h in searcher.search(full, limit=CANDIDATES)]
+            after = [
+                (h["id"], round(h.score, 6)) for h in searcher.search(pruned, limit=CANDIDATES)
+            ]
+        assert before == after
