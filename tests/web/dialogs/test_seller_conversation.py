@@ -34,7 +34,7 @@ def test_seller_answers_a_question_and_the_history_shows_every_change(clients, s
     assert 'id="dialog-status">В работе' in page and "photo.png" in page
     info = _page(clients.seller, f"/dialogs/{number}?tab=info")
     history = info.split('id="dialog-history"')[1]
-    rows = re.findall(r"<tr><td>[^<]+</td><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td></tr>", history)  # fmt: skip
+    rows = re.findall(r"<tr><td[^>]*>[^<]+</td><td[^>]*>([^<]+)</td><td[^>]*>([^<]+)</td><td[^>]*>([^<]+)</td><td[^>]*>([^<]+)</td></tr>", history)  # fmt: skip
     assert rows == [
         ("Вы", "Статус", "—", "Создан"),
         ("Поддержка", "Статус", "Создан", "В работе"),
