@@ -4,6 +4,11 @@
   test module (same name, module scope) to run that module's server on other content,
   another database or with other settings. CSRF protection stays on: a real browser
   must send real tokens.
+- `dialog_live_app_config` (module scope): the same over the small dialog fixture content
+  (tests/fixtures/dialogs) with fast password hashes; a module serves it by overriding
+  `live_app_config` with it.
+- `content_copy` (module scope): a writable copy of the shipped kb/ and articles/, for
+  modules whose editor saves (the project's own content is never written).
 - `live_server` (module scope): the app served by werkzeug in a background thread on
   127.0.0.1 and a free port; `live_server.url` is the base URL, `live_server.app` the app
   (use `with live_server.app.app_context():` to create users or read the database).
@@ -69,6 +74,28 @@ def live_app_config(tmp_path_factory, index_dir, content_root) -> dict:
         "ANALYTICS_BACKGROUND": False,
         "DEMO_ACCOUNTS": False,
     }
+
+
+@pytest.fixture(scope="module")
+def dialog_live_app_config(tmp_path_factory, dialog_index_dir, dialog_content_root) -> dict:
+    """The dialog fixture content on a fresh SQLite database; CSRF stays on."""
+    return {
+        "INSTANCE": str(tmp_path_factory.mktemp("live-dialogs")),
+        "INDEX_DIR": str(dialog_index_dir),
+        "CONTENT": str(dialog_content_root),
+        "TESTING": True,
+        "DEMO_ACCOUNTS": False,
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+    }
+
+
+@pytest.fixture(scope="module")
+def content_copy(tmp_path_factory, content_root) -> Path:
+    """A module-wide writable copy of the shipped content (the real tree is never written)."""
+    root = tmp_path_factory.mktemp("content-copy")
+    for name in ("kb", "articles"):
+        shutil.copytree(content_root / name, root / name)
+    return root
 
 
 @pytest.fixture(scope="module")

@@ -34,6 +34,9 @@ LONG_TEXT = (
     "пропал из остатков после приёмки на складе, ссылка на карточку "
     "https://seller.example.ru/cards/very-long-card-identifier-without-spaces-1234567890"
 )
+# The walk's live server on top of conftest's settings: fast password hashes (every role
+# signs in, often) and room for the dialogs seed() opens.
+LIVE_SETTINGS = {"PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "DIALOGS_PER_HOUR": 100}
 AXE = Axe()
 # Placeholders wider than the room their box leaves for text (padding and clear button).
 CUT_PLACEHOLDERS = """() => {

@@ -7,24 +7,15 @@ import json
 
 import pytest
 
-from tests.browser.site_walk import login, seed, walk
+from tests.browser.site_walk import LIVE_SETTINGS, login, seed, walk
 
 ROLES = ("guest", "seller", "agent", "editor")
 
 
 @pytest.fixture(scope="module")
-def live_app_config(tmp_path_factory, index_dir, content_root) -> dict:
+def live_app_config(live_app_config) -> dict:
     """The shipped content on a fresh database; fast password hashes; CSRF stays on."""
-    return {
-        "INSTANCE": str(tmp_path_factory.mktemp("live-walk")),
-        "INDEX_DIR": str(index_dir),
-        "CONTENT": str(content_root),
-        "TESTING": True,
-        "ANALYTICS_BACKGROUND": False,
-        "DEMO_ACCOUNTS": False,
-        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-        "DIALOGS_PER_HOUR": 100,
-    }
+    return {**live_app_config, **LIVE_SETTINGS}
 
 
 @pytest.fixture(scope="module")

@@ -19,16 +19,9 @@ QUESTION = "Что делать, если вернули товар с дефе�
 
 
 @pytest.fixture(scope="module")
-def live_app_config(tmp_path_factory, dialog_index_dir, dialog_content_root) -> dict:
-    """The dialog fixture content on a fresh SQLite database; CSRF stays on."""
-    return {
-        "INSTANCE": str(tmp_path_factory.mktemp("live-conversation")),
-        "INDEX_DIR": str(dialog_index_dir),
-        "CONTENT": str(dialog_content_root),
-        "TESTING": True,
-        "DEMO_ACCOUNTS": False,
-        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-    }
+def live_app_config(dialog_live_app_config) -> dict:
+    """This module's server runs on the dialog fixture content (conftest.py)."""
+    return dialog_live_app_config
 
 
 @pytest.fixture(scope="module")

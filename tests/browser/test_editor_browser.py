@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from playwright.sync_api import expect
 
@@ -13,20 +11,11 @@ PASSWORD = "correct-horse-1"
 
 
 @pytest.fixture(scope="module")
-def editor_tree(tmp_path_factory, content_root):
-    """A module-wide writable copy of the shipped content (the real tree is never written)."""
-    root = tmp_path_factory.mktemp("editor-content")
-    for name in ("kb", "articles"):
-        shutil.copytree(content_root / name, root / name)
-    return root
-
-
-@pytest.fixture(scope="module")
-def live_app_config(live_app_config, editor_tree, tmp_path_factory):
+def live_app_config(live_app_config, content_copy, tmp_path_factory):
     """This module's server edits the copy and keeps its own index."""
     return {
         **live_app_config,
-        "CONTENT": str(editor_tree),
+        "CONTENT": str(content_copy),
         "INDEX_DIR": str(tmp_path_factory.mktemp("editor-index")),
     }
 
@@ -40,7 +29,7 @@ def sign_in(page, live_server, role: str, email: str) -> None:
     page.click(".auth-card button[type=submit]")
 
 
-def test_editor_writes_previews_saves_and_sellers_find_it(page, live_server, editor_tree, browser):
+def test_editor_writes_previews_saves_and_sellers_find_it(page, live_server, content_copy, browser):
     sign_in(page, live_server, "editor", "editor-a@example.com")
     expect(page).to_have_url(live_server("/editor"))
     page.click("text=Новая статья")
@@ -58,7 +47,7 @@ def test_editor_writes_previews_saves_and_sellers_find_it(page, live_server, edi
     page.select_option("#status", "published")
     page.click("button:has-text('Сохранить')")
     expect(page.locator(".notice--success")).to_contain_text("Сохранено")
-    saved = list((editor_tree / "articles/support").glob("*otvetstvennoe-khranenie*.md"))
+    saved = list((content_copy / "articles/support").glob("*otvetstvennoe-khranenie*.md"))
     assert len(saved) == 1
     seller_context = browser.new_context(locale="ru-RU")
     try:
@@ -70,9 +59,9 @@ def test_editor_writes_previews_saves_and_sellers_find_it(page, live_server, edi
         seller_context.close()
 
 
-def test_invalid_edit_is_refused_with_the_field_marked(page, live_server, editor_tree):
+def test_invalid_edit_is_refused_with_the_field_marked(page, live_server, content_copy):
     sign_in(page, live_server, "editor", "editor-b@example.com")
-    path = editor_tree / "articles/support/request-rules.md"
+    path = content_copy / "articles/support/request-rules.md"
     before = path.read_bytes()
     page.goto(live_server("/editor/article/support/request-rules"))
     page.locator("#body").press("End")
