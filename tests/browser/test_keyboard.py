@@ -1,5 +1,6 @@
 """Keyboard only: search, open an answer, create a dialog with a file, reply, agent answer;
-the error summary after a failed submit; «/» and Ctrl+K; phone screenshots (360 px)."""
+the error summary after a failed submit (details, category and topic steps); «/» and
+Ctrl+K; phone screenshots (360 px)."""
 
 from __future__ import annotations
 
@@ -107,6 +108,51 @@ def test_failed_submit_focuses_an_error_summary_linking_to_each_field(page, live
     }
     summary.get_by_role("link", name=re.compile("Опишите")).press("Enter")
     expect(page.locator("#description")).to_be_focused()
+
+
+def _next_step_fails(page, form: str) -> None:
+    """Press «Далее» of the picker `form` by keyboard with the browser's own check off (as
+    without it: the server answers), and wait for the answer."""
+    page.locator(form).evaluate("f => f.noValidate = true")
+    _tab_to(page, f"{form} .dlg-next")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+
+def _summary_focused(page, text: str):
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_have_attribute("role", "alert")
+    expect(summary).to_contain_text(text)
+    return summary
+
+
+def test_failed_category_and_topic_steps_focus_an_error_summary(page, live_server, seeded):
+    login(page, live_server.url, "seller")
+    page.goto(live_server("/dialogs/new"))
+    _next_step_fails(page, "#category-picker")  # nothing chosen
+    summary = _summary_focused(page, "Выберите категорию вопроса")
+    summary.get_by_role("link").press("Enter")
+    expect(page.locator("#category-list input").first).to_be_focused()
+    page.keyboard.press("Space")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile("category=support"))
+    _next_step_fails(page, "#topic-picker")
+    summary = _summary_focused(page, "Выберите тему вопроса")
+    summary.get_by_role("link").press("Enter")
+    expect(page.locator("#topic-list input").first).to_be_focused()
+
+
+def test_a_stale_category_focuses_an_error_summary(page, live_server, seeded):
+    login(page, live_server.url, "seller")
+    page.goto(live_server("/dialogs/new"))
+    # The page was opened before the content changed: its first category is gone.
+    page.locator("#category-list input").first.evaluate("i => i.value = 'gone'")
+    page.locator("#category-list input").first.focus()
+    page.keyboard.press("Space")
+    _next_step_fails(page, "#category-picker")
+    _summary_focused(page, "Такой категории больше нет")
+    expect(page.locator("#category-error")).to_be_visible()
 
 
 def test_category_radios_move_with_arrows_without_submitting(page, live_server, seeded):

@@ -92,13 +92,35 @@ def find_topic(category: Category | None, topic_id: str | None) -> Topic | None:
     return category.topic(topic_id or "") if category else None
 
 
-def _place_errors(category_id: str, topic_id: str) -> dict[str, str]:
+def place_errors(category_id: str | None, topic_id: str | None) -> dict[str, str]:
+    """What is wrong with the chosen category and topic: nothing chosen, or an id that is
+    not (or no longer) in the content, e.g. from a page opened before the content changed."""
     category = find_category(category_id)
     if category is None:
+        if category_id:
+            return {"category": "Такой категории больше нет — выберите категорию из списка."}
         return {"category": "Выберите категорию вопроса."}
     if category.topics and find_topic(category, topic_id) is None:
+        if topic_id:
+            return {"topic": "Такой темы больше нет — выберите тему из списка."}
         return {"topic": "Выберите тему вопроса."}
     return {}
+
+
+def step_errors(values: MultiDict, step: str, errors: FormErrors | None) -> FormErrors:
+    """The errors to show on this step of the new-dialog form.
+
+    The category and topic steps point out only their own choice (the details are checked
+    again on the details step, where their fields are). Besides a refused «Начать диалог»
+    (`errors` given), a GET is a failed step when its «Далее» was pressed with nothing
+    chosen (`step=` is that button's value) or it names a category or topic that is not
+    in the content (a stale page or link).
+    """
+    if step == "details":
+        return errors or FormErrors()
+    failed = errors is not None or values.get("step") == step or bool(values.get(step))
+    problems = place_errors(values.get("category"), values.get("topic")) if failed else {}
+    return FormErrors(fields={name: text for name, text in problems.items() if name == step})
 
 
 def parse_new_dialog(
@@ -111,7 +133,7 @@ def parse_new_dialog(
         description=clean_text(form.get("description"), DESCRIPTION_MAX_CHARS),
         confirm_new=form.get("confirm_new") == "1",
     )
-    errors = FormErrors(fields=_place_errors(draft.category, draft.topic or ""))
+    errors = FormErrors(fields=place_errors(draft.category, draft.topic))
     if (problem := description_error(draft.description)) is not None:
         errors.fields["description"] = problem
     draft.barcode, barcode_problem = parse_barcode(form.get("barcode"))

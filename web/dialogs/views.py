@@ -45,6 +45,7 @@ from web.dialogs.forms import (
     find_topic,
     parse_message,
     parse_new_dialog,
+    step_errors,
 )
 from web.dialogs.history import history_rows
 from web.dialogs.kept_uploads import (
@@ -147,7 +148,7 @@ def _form_context(values, draft: DialogDraft | None = None, errors: FormErrors |
             "description": description,
             "barcode": clean_text(values.get("barcode"), 40),
         },
-        "errors": errors or FormErrors(),
+        "errors": step_errors(values, step, errors),
         "duplicates": [],
         "kept": [],
         "draft": draft,
