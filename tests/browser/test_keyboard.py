@@ -1,6 +1,6 @@
-"""Keyboard only: search, open an answer, create a dialog with a file, reply, agent answer;
-the error summary after a failed submit (details, category and topic steps); «/» and
-Ctrl+K; phone screenshots (360 px)."""
+"""Keyboard only: search, open an answer, create a dialog with a file, reply, agent answer,
+editor save; the error summary after a failed submit (details, category and topic steps);
+«/» and Ctrl+K; phone screenshots (360 px)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,20 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.site_walk import FILES, login, seed
-from tests.browser.test_accessibility import live_app_config  # noqa: F401  (same server)
+from tests.browser.site_walk import EMAILS, FILES, LIVE_SETTINGS, PASSWORD, login, seed
 
 PHONE = {"width": 360, "height": 780}
+
+
+@pytest.fixture(scope="module")
+def live_app_config(live_app_config, content_copy, tmp_path_factory) -> dict:
+    """The walk's settings over a copy of the content with its own index: the editor saves."""
+    return {
+        **live_app_config,
+        **LIVE_SETTINGS,
+        "CONTENT": str(content_copy),
+        "INDEX_DIR": str(tmp_path_factory.mktemp("keyboard-index")),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -213,6 +223,34 @@ def test_dialog_with_a_file_reply_and_agent_answer_by_keyboard(browser, live_ser
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/agent"))
     agent.close()
+
+
+def test_editor_edits_and_saves_an_entry_by_keyboard(page, live_server, seeded):
+    question = "Не работает мобильное приложение для продавцов — куда написать о сбое?"
+    page.goto(live_server("/q/technical/mobile-app"))
+    expect(page.locator("h1")).not_to_have_text(question)
+    page.goto(live_server("/login"))
+    _tab_to(page, "#login-email")
+    page.keyboard.type(EMAILS["editor"])
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")  # the login form's own button, not the header search
+    page.wait_for_url(live_server("/editor"))
+    _tab_to(page, ".editor-filter input[name=q]")
+    page.keyboard.type("mobile-app")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/editor\?q=mobile-app"))
+    _tab_to(page, 'a[href="/editor/faq/technical/mobile-app"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile("/editor/faq/technical/mobile-app"))
+    _tab_to(page, "#question")
+    page.keyboard.press("Control+a")
+    page.keyboard.type(question)
+    _tab_to(page, ".editor-actions button[type=submit]", limit=60)
+    page.keyboard.press("Enter")
+    expect(page.locator(".notice--success")).to_contain_text("Сохранено")
+    page.goto(live_server("/q/technical/mobile-app"))
+    expect(page.locator("h1")).to_have_text(question)  # sellers see the saved change
 
 
 @pytest.mark.parametrize(
