@@ -1,20 +1,9 @@
-/* Spravka answer pages: «Был ли ответ полезен?» votes and the comment. No dependencies. */
+/* Spravka answer pages: «Был ли ответ полезен?» votes and the comment. Posts through
+   SpravkaApi.postJSON (site.js, loaded before it on every page). */
 (function () {
   "use strict";
 
-  var meta = document.querySelector('meta[name="csrf-token"]');
-  var csrfToken = meta ? meta.getAttribute("content") : "";
-
-  function postJSON(url, data) {
-    // keepalive lets the request finish when the seller leaves the page right after.
-    return fetch(url, {
-      method: "POST",
-      keepalive: true,
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
-      body: JSON.stringify(data),
-    });
-  }
+  var api = window.SpravkaApi;
 
   /* ---- «Был ли ответ полезен?» ---------------------------------------------- */
   function Feedback(section) {
@@ -70,7 +59,7 @@
     this.buttons.hidden = true;
     var submit = this.more.querySelector('button[type="submit"]');
     if (submit) submit.disabled = true;
-    postJSON("/api/feedback", { entry_id: this.entryId, helpful: helpful, comment: comment })
+    api.postJSON("/api/feedback", { entry_id: this.entryId, helpful: helpful, comment: comment })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         sessionStorage.setItem("spravka-voted:" + self.entryId, helpful ? "yes" : "no");
@@ -92,5 +81,5 @@
   };
 
   var feedback = document.querySelector("[data-feedback]");
-  if (feedback) new Feedback(feedback);
+  if (feedback && api) new Feedback(feedback);  // without site.js the vote stays hidden
 })();

@@ -1,4 +1,5 @@
-/* Spravka help center: answers as you type, click and vote recording. No dependencies. */
+/* Spravka help center: answers as you type, click recording. Posts through
+   SpravkaApi.postJSON (site.js, loaded before it on every page). */
 (function () {
   "use strict";
 
@@ -7,19 +8,6 @@
   // Within a burst, wait this long for the next key (fast typists: ~40–60 ms between keys).
   var BURST_MS = 25;
   var KIND_LABELS = { article: "статья", faq: "вопрос" };
-  var meta = document.querySelector('meta[name="csrf-token"]');
-  var csrfToken = meta ? meta.getAttribute("content") : "";
-
-  function postJSON(url, data) {
-    // keepalive lets the request finish when the click that sent it leaves the page.
-    return fetch(url, {
-      method: "POST",
-      keepalive: true,
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
-      body: JSON.stringify(data),
-    });
-  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -56,8 +44,8 @@
 
   function recordClick(link, query) {
     var position = parseInt(link.getAttribute("data-position"), 10);
-    if (!query || !position) return;
-    postJSON("/api/click", {
+    if (!query || !position || !window.SpravkaApi) return;
+    window.SpravkaApi.postJSON("/api/click", {
       entry_id: link.getAttribute("data-entry"),
       query: query,
       position: position,

@@ -1,7 +1,25 @@
 /* Every page: «/» or Ctrl+K jumps to the search box, recent searches on focus (kept only
-   in this browser, localStorage) with a way to clear them, the box's clear button. */
+   in this browser, localStorage) with a way to clear them, the box's clear button; and
+   SpravkaApi.postJSON, through which search.js and feedback.js post JSON to the API. */
 (function () {
   "use strict";
+
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  var csrfToken = meta ? meta.getAttribute("content") : "";
+
+  /* POST `data` as JSON with the page's CSRF token. keepalive lets the request finish when
+     the seller leaves the page right after (a click on a result, a vote, then away). */
+  function postJSON(url, data) {
+    return fetch(url, {
+      method: "POST",
+      keepalive: true,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
+      body: JSON.stringify(data),
+    });
+  }
+
+  window.SpravkaApi = { postJSON: postJSON };
 
   var KEY = "spravka:recent-searches";
   var KEEP = 6;
