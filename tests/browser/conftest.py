@@ -63,30 +63,36 @@ class LiveServer:
         return self.url + path
 
 
+def _live_settings(tmp_path_factory, name: str, index_dir: Path, content: Path, **extra) -> dict:
+    """A live app on a fresh instance folder over the given index and content; CSRF on."""
+    return {
+        "INSTANCE": str(tmp_path_factory.mktemp(name)),
+        "INDEX_DIR": str(index_dir),
+        "CONTENT": str(content),
+        "TESTING": True,
+        "DEMO_ACCOUNTS": False,
+        **extra,
+    }
+
+
 @pytest.fixture(scope="module")
 def live_app_config(tmp_path_factory, index_dir, content_root) -> dict:
     """Settings of the live app: shipped content, a fresh instance folder, CSRF on."""
-    return {
-        "INSTANCE": str(tmp_path_factory.mktemp("live-instance")),
-        "INDEX_DIR": str(index_dir),
-        "CONTENT": str(content_root),
-        "TESTING": True,
-        "ANALYTICS_BACKGROUND": False,
-        "DEMO_ACCOUNTS": False,
-    }
+    return _live_settings(
+        tmp_path_factory, "live-instance", index_dir, content_root, ANALYTICS_BACKGROUND=False
+    )
 
 
 @pytest.fixture(scope="module")
 def dialog_live_app_config(tmp_path_factory, dialog_index_dir, dialog_content_root) -> dict:
     """The dialog fixture content on a fresh SQLite database; CSRF stays on."""
-    return {
-        "INSTANCE": str(tmp_path_factory.mktemp("live-dialogs")),
-        "INDEX_DIR": str(dialog_index_dir),
-        "CONTENT": str(dialog_content_root),
-        "TESTING": True,
-        "DEMO_ACCOUNTS": False,
-        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-    }
+    return _live_settings(
+        tmp_path_factory,
+        "live-dialogs",
+        dialog_index_dir,
+        dialog_content_root,
+        PASSWORD_HASH_METHOD="scrypt:1024:8:1",
+    )
 
 
 @pytest.fixture(scope="module")

@@ -17,18 +17,9 @@ PASSWORD = "correct-horse-1"
 
 
 @pytest.fixture(scope="module")
-def live_app_config(tmp_path_factory, dialog_index_dir, dialog_content_root) -> dict:
+def live_app_config(dialog_live_app_config) -> dict:
     """Small limits (1 MB a file, 2 MB together) so the test files stay small."""
-    return {
-        "INSTANCE": str(tmp_path_factory.mktemp("live-limits")),
-        "INDEX_DIR": str(dialog_index_dir),
-        "CONTENT": str(dialog_content_root),
-        "TESTING": True,
-        "DEMO_ACCOUNTS": False,
-        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-        "MAX_FILE_MB": 1,
-        "MAX_TOTAL_MB": 2,
-    }
+    return {**dialog_live_app_config, "MAX_FILE_MB": 1, "MAX_TOTAL_MB": 2}
 
 
 def _pdf(name: str, size: int) -> dict:
