@@ -94,3 +94,20 @@ def test_learning_path_end_to_end_evidence_to_index(content, tmp_path):
     add_phrasings(content, phrasings_by_entry(propose(evidence)))
     engine.rebuild()
     assert engine.search(query).hits[0].id == "fraud/brand-or-card-copied"
+
+
+def test_strict_check_warns_about_entries_whose_titles_ask_the_same(content):
+    path = content / "kb/faq/api.yaml"
+    loaded, _ = load_content(content)
+    assert not [w for w in lint_content(loaded) if "nearly the same question" in w.message]
+    twin = loaded.entries["api/error-429"].title
+    text = path.read_text()
+    original = loaded.entries["api/error-500"].title
+    path.write_text(text.replace(original, twin.rstrip("?") + " — почему?", 1))
+    loaded, errors = load_content(content)
+    assert not errors
+    warnings = [w for w in lint_content(loaded) if "nearly the same question" in w.message]
+    assert len(warnings) == 1 and {"api/error-429", "api/error-500"} <= set(
+        warnings[0].message.replace("'", " ").split()
+    )
+    assert warnings[0].path == "kb/faq/api.yaml" and warnings[0].line
