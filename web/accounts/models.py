@@ -1,4 +1,4 @@
-"""Account tables: users with their role, their signed-in sessions, and failed logins (legacy)."""
+"""Account tables: users with their role and their signed-in sessions."""
 
 from __future__ import annotations
 
@@ -33,16 +33,6 @@ class User(Base):
     def role_name(self) -> str:
         """The role in Russian, for the UI."""
         return ROLE_NAMES.get(self.role, self.role)
-
-
-class LoginFailure(Base):
-    """One failed login; kept in the database so the limit holds across workers."""
-
-    __tablename__ = "login_failures"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
 class UserSession(Base):

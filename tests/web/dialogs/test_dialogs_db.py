@@ -55,6 +55,7 @@ def test_migrations_go_down_and_up(dialog_app_any_db):
     upgrade_database(app)
     tables = set(inspect(engine).get_table_names())
     assert {"users", "dialogs", "messages", "attachments", "dialog_counters"} <= tables
+    assert "login_failures" not in tables  # login limits are Flask-Limiter counters now
 
 
 def test_numbers_stay_unique_and_sequential_under_concurrent_requests(dialog_app_any_db):
