@@ -139,7 +139,8 @@ def register_error_handlers(app: Flask) -> None:
             config = app.config
             return render_error(
                 413,
-                f"Можно прикрепить до 10 файлов, каждый не больше {config['MAX_FILE_MB']} МБ, "
+                f"Можно прикрепить до {config['MAX_FILES']} файлов, каждый не больше "
+                f"{config['MAX_FILE_MB']} МБ, "
                 f"вместе не больше {config['MAX_TOTAL_MB']} МБ. Вернитесь назад: текст "
                 "остался в форме, уберите лишние файлы и отправьте снова.",
             )

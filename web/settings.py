@@ -28,12 +28,15 @@ DEFAULTS: dict[str, Any] = {
     # its .part and renames it within seconds, so ten minutes never hits one in flight.
     "UPLOAD_SWEEP_SECONDS": 300,
     "STALE_PART_SECONDS": 600,
+    # Files one form (new dialog, message, reply) may carry: a message rarely needs more,
+    # and the cap keeps one request from filling the disk.
+    "MAX_FILES": 10,
     # The source document's limit for one attachment.
     "MAX_FILE_MB": 10,
     # All files of one form (or message) together; stated on the form, checked in the
     # browser before sending and on the server, which sends the form back with its text.
     "MAX_TOTAL_MB": 30,
-    # Whole request cap; 0 derives it from the file limits (10 files × MAX_FILE_MB + the
+    # Whole request cap; 0 derives it from the file limits (MAX_FILES × MAX_FILE_MB + the
     # form) so that no request within the stated limits ever meets a 413.
     "MAX_REQUEST_MB": 0,
     # Results per search unless the request asks for fewer/more (capped at SEARCH_MAX_LIMIT).

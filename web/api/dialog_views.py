@@ -28,7 +28,7 @@ from web.dialogs.store import (
     find_duplicates,
     seller_dialog,
 )
-from web.dialogs.uploads import CONTENT_TYPES, MAX_FILES, download
+from web.dialogs.uploads import CONTENT_TYPES, download
 
 IDEMPOTENCY_HEADER = {
     "in": "header",
@@ -113,7 +113,7 @@ def create_dialog(data: dict):
         raise ApiError(422, fields={"Idempotency-Key": "не длиннее 200 символов"})
     form = MultiDict({k: v for k, v in data.items() if isinstance(v, str)})
     form["confirm_new"] = "1" if data.get("confirm_new") else ""
-    draft, errors = parse_new_dialog(form, request.files.getlist("files"), room=MAX_FILES)
+    draft, errors = parse_new_dialog(form, request.files.getlist("files"))
     if errors:
         raise _refused(errors)
     existing = claim_key(db(), g.user, key)

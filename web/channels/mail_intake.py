@@ -23,7 +23,7 @@ from web.database import db
 from web.dialogs import conversation
 from web.dialogs.forms import DESCRIPTION_MAX_CHARS, MESSAGE_MAX_CHARS, description_error
 from web.dialogs.store import DialogDraft, DialogLimitReached, find_duplicates, seller_dialog
-from web.dialogs.uploads import MAX_FILES, check_uploads
+from web.dialogs.uploads import check_uploads
 from web.errors import NotFound, SpravkaError
 from web.search_service import engine
 from web.timestamps import utcnow
@@ -68,7 +68,7 @@ def _reply(to: str, subject: str, text: str) -> None:
 
 def _checked_files(mail: IncomingMail):
     uploads = [FileStorage(stream=io.BytesIO(f.data), filename=f.name) for f in mail.files]
-    accepted, refused = check_uploads(uploads, MAX_FILES)
+    accepted, refused = check_uploads(uploads)
     return accepted, [f"{r.name} — {r.reason}" for r in refused]
 
 

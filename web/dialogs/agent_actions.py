@@ -6,6 +6,7 @@ from flask import Blueprint, flash, g, redirect, request, url_for
 
 from web.accounts.access import role_required
 from web.database import db
+from web.dialogs import submissions
 from web.dialogs.agent_views import STALE_PAGE, render_dialog, stale
 from web.dialogs.capture import capture_faq
 from web.dialogs.conversation import agent_message, refile, release, take
@@ -49,18 +50,31 @@ def release_dialog(number: int):
 @bp.post("/note")
 @role_required("agent")
 def add_note(number: int):
-    """An internal note: colleagues see it, the seller never does."""
+    """An internal note: colleagues see it, the seller never does (once per form)."""
     dialog = any_dialog(db(), number)
     body, files, errors = parse_message(request.form, request.files.getlist("files"))
-    if stale(dialog):
-        return render_dialog(dialog, FormErrors({"note": STALE_PAGE}), code=409)
     if errors:
         message = errors.fields.get("body") or "; ".join(str(f) for f in errors.files)
         return render_dialog(dialog, FormErrors({"note": message}), code=400)
+    token = request.form.get("submit_token", "")
+    if not submissions.first_submit(db(), token, g.user.id):
+        if submissions.opened_by(db(), token, g.user.id) == number:
+            return _noted(number)  # the first copy of this submit saved the note
+        return render_dialog(dialog, FormErrors({"note": submissions.MESSAGE_ALREADY_SENT}), code=409)  # fmt: skip
+    saved = False
     try:
+        if stale(dialog):
+            return render_dialog(dialog, FormErrors({"note": STALE_PAGE}), code=409)
         agent_message(db(), dialog, g.user, body, files, internal=True)
+        saved = True
     except (Refused, DialogSaveFailed) as exc:
         return _refused(number, "note", exc, exc.status)
+    finally:
+        submissions.settle(db(), token, number if saved else None)
+    return _noted(number)
+
+
+def _noted(number: int):
     flash("Заметка сохранена. Продавец её не видит.", "agent")
     return redirect(url_for("agent.show", number=number) + "#last")
 

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 
 from web.accounts.access import role_required
 from web.database import db
-from web.dialogs import assist
+from web.dialogs import assist, submissions
 from web.dialogs.agent_cards import dialog_card
 from web.dialogs.conversation import agent_message, complete, reopen
 from web.dialogs.forms import FormErrors, find_category, find_topic, parse_message
@@ -83,6 +83,9 @@ def render_dialog(dialog: Dialog, errors: FormErrors | None = None, body: str = 
         body=body,
         allowed_text=ALLOWED_TEXT,
         accept=ACCEPT,
+        # One token per form: the reply and the note are separate submits.
+        submit_token=submissions.new_token(),
+        note_token=submissions.new_token(),
     ), code
 
 
@@ -110,22 +113,44 @@ def answer(number: int):
     body, files, errors = parse_message(request.form, request.files.getlist("files"))
     if action not in ACTIONS:
         return render_dialog(dialog, FormErrors({"body": "Неизвестное действие."}), body, 400)
-    if stale(dialog):
-        return render_dialog(dialog, FormErrors({"body": STALE_PAGE}), body, 409)
-    options, done = ACTIONS[action]
-    if not errors:
-        try:
-            agent_message(
-                db(), dialog, g.user, body, files,
-                linked_entries=assist.linked_entries(body), **options,
-            )  # fmt: skip
-        except DialogSaveFailed:
-            errors.fields["body"] = "Не удалось отправить ответ. Попробуйте ещё раз."
-        except (Refused, Conflict) as exc:
-            return render_dialog(any_dialog(db(), number), FormErrors({"body": str(exc)}), body, exc.status)  # fmt: skip
     if errors:
-        return render_dialog(any_dialog(db(), number), errors, body, 400)
-    flash(done.format(number=number), "agent")
+        return render_dialog(dialog, errors, body, 400)
+    # Claimed before the stale check: the first copy's reply makes the page look stale to
+    # its twin, which must be sent where the first went instead.
+    token = request.form.get("submit_token", "")
+    if not submissions.first_submit(db(), token, g.user.id):
+        if submissions.opened_by(db(), token, g.user.id) == number:
+            return _replied(number, action)
+        return render_dialog(dialog, FormErrors({"body": submissions.MESSAGE_ALREADY_SENT}), body, 409)  # fmt: skip
+    sent = False
+    try:
+        problem = _send_reply(dialog, action, body, files)
+        sent = problem is None
+    finally:
+        submissions.settle(db(), token, number if sent else None)
+    if problem:
+        return render_dialog(any_dialog(db(), number), FormErrors({"body": problem[0]}), body, problem[1])  # fmt: skip
+    return _replied(number, action)
+
+
+def _send_reply(dialog: Dialog, action: str, body: str, files) -> tuple[str, int] | None:
+    """Save the reply; None when sent, else the problem to show and its status."""
+    if stale(dialog):
+        return STALE_PAGE, 409
+    try:
+        agent_message(
+            db(), dialog, g.user, body, files,
+            linked_entries=assist.linked_entries(body), **ACTIONS[action][0],
+        )  # fmt: skip
+    except DialogSaveFailed:
+        return "Не удалось отправить ответ. Попробуйте ещё раз.", 400
+    except (Refused, Conflict) as exc:
+        return str(exc), exc.status
+    return None
+
+
+def _replied(number: int, action: str):
+    flash(ACTIONS[action][1].format(number=number), "agent")
     if action == "complete":
         return redirect(url_for("agent.index"))
     return redirect(url_for("agent.show", number=number) + "#last")

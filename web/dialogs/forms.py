@@ -9,7 +9,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 
 from search.model import Category, Topic
 from web.dialogs.store import DialogDraft
-from web.dialogs.uploads import MAX_FILES, CheckedFile, FileRefused, check_uploads
+from web.dialogs.uploads import CheckedFile, FileRefused, check_uploads, max_files
 from web.russian import strip_controls
 from web.search_service import engine
 
@@ -124,9 +124,10 @@ def step_errors(values: MultiDict, step: str, errors: FormErrors | None) -> Form
 
 
 def parse_new_dialog(
-    form: MultiDict, files: list[FileStorage], room: int = MAX_FILES, used_bytes: int = 0
+    form: MultiDict, files: list[FileStorage], room: int | None = None, used_bytes: int = 0
 ) -> tuple[DialogDraft, FormErrors]:
-    """Read and check the new-dialog form; `room` is how many more files may be attached."""
+    """Read and check the new-dialog form; `room` is how many more files may be attached
+    (MAX_FILES unless given)."""
     draft = DialogDraft(
         category=clean_text(form.get("category"), 64),
         topic=clean_text(form.get("topic"), 64) or None,
@@ -153,7 +154,7 @@ def parse_message(
     barcode = parse_barcode(form.get("barcode"))[0]
     if barcode and barcode not in body:
         body = f"{body}\n\nШтрихкод товара: {barcode}".strip()
-    accepted, refused = check_uploads(files, MAX_FILES - kept, used_bytes)
+    accepted, refused = check_uploads(files, max_files() - kept, used_bytes)
     errors = FormErrors(files=refused)
     if not body and not accepted and not refused and not kept:
         errors.fields["body"] = "Напишите сообщение или прикрепите файл."

@@ -1,8 +1,10 @@
-"""Idempotent «Начать диалог»: each form carries a token, and a token opens one dialog.
+"""Idempotent forms: each «Начать диалог», message and reply form carries a token, and a
+token is sent once.
 
 Two identical posts (a double click, a retry after a slow answer) race here: the first
 claims the token in its own committed row, the second finds it taken, waits for the
-first to finish and is sent to the same dialog.
+first to finish and is sent to the same dialog (the one it opened, or the one it wrote
+into). A submit that saved nothing frees its token, so that sending again works.
 """
 
 from __future__ import annotations
@@ -22,10 +24,15 @@ from web.timestamps import UTCDateTime, utcnow
 KEEP_FOR = timedelta(days=1)
 # How long the second post waits for the first one's dialog (a save with files is ~1 s).
 WAIT_SECONDS = 10.0
+# A message form's twin found no saved message (its first submit failed or is still busy).
+MESSAGE_ALREADY_SENT = (
+    "Эта форма уже отправлена. Проверьте переписку выше: если сообщения там нет, "
+    "отправьте его ещё раз — текст остался в форме."
+)
 
 
 class FormSubmission(Base):
-    """A claimed form token and the dialog it opened (migration 0004_i11_submissions)."""
+    """A claimed form token and the dialog it opened or wrote into (0004_i11_submissions)."""
 
     __tablename__ = "form_submissions"
 
@@ -52,6 +59,22 @@ def claim(session: Session, token: str, user_id: int) -> bool:
     return True
 
 
+def first_submit(session: Session, token: str, user_id: int) -> bool:
+    """True when this submit goes ahead: the form has no token (an old page, the API's own
+    forms) or this is the token's first submit. False: a twin has it (see `opened_by`)."""
+    return not token or claim(session, token, user_id)
+
+
+def settle(session: Session, token: str, number: int | None) -> None:
+    """After a first submit: record the dialog it saved into, or (None) free the token."""
+    if not token:
+        return
+    if number is None:
+        forget(session, token)
+    else:
+        finish(session, token, number)
+
+
 def finish(session: Session, token: str, number: int) -> None:
     """Record the dialog the token opened, for a second submit to be sent to."""
     session.execute(
@@ -73,7 +96,8 @@ def forget(session: Session, token: str) -> None:
 
 
 def opened_by(session: Session, token: str, user_id: int) -> int | None:
-    """The dialog number the token's first submit opened (waiting for it to finish)."""
+    """The dialog number the token's first submit saved into (waiting for it to finish);
+    None when it saved nothing or is still busy after WAIT_SECONDS."""
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         row = session.execute(

@@ -54,8 +54,6 @@ CONTENT_TYPES = {
     "xls": "application/vnd.ms-excel",
 }
 KIND_NAMES = {"jpg": "JPEG", "zip": "ZIP"}
-# A message rarely needs more; the cap keeps one request from filling the disk.
-MAX_FILES = 10
 # Room for the form fields and multipart framing on top of the files.
 FORM_MARGIN_MB = 10
 PART_SUFFIX = ".part"
@@ -184,16 +182,22 @@ def check_upload(upload: FileStorage, max_bytes: int) -> CheckedFile:
     return CheckedFile(name=name, kind=kind, size=size, stream=upload.stream)
 
 
+def max_files() -> int:
+    """How many files one form may carry (the MAX_FILES setting)."""
+    return current_app.config["MAX_FILES"]
+
+
 def check_uploads(
-    uploads: list[FileStorage], room: int = MAX_FILES, used_bytes: int = 0
+    uploads: list[FileStorage], room: int | None = None, used_bytes: int = 0
 ) -> tuple[list[CheckedFile], list[FileRefused]]:
-    """Check the non-empty uploads of a form (at most `room` of them are taken, and at most
-    MAX_TOTAL_MB together with the `used_bytes` of files already attached)."""
+    """Check the non-empty uploads of a form (at most `room` of them are taken, MAX_FILES
+    unless given, and at most MAX_TOTAL_MB together with the `used_bytes` of files already
+    attached)."""
     max_bytes = current_app.config["MAX_FILE_MB"] * 1024 * 1024
     total_mb = current_app.config["MAX_TOTAL_MB"]
     accepted, refused = [], []
     present = [u for u in uploads if u and u.filename]
-    room = max(0, room)
+    room = max(0, max_files() if room is None else room)
     for upload in present[:room]:
         try:
             checked = check_upload(upload, max_bytes)
@@ -207,7 +211,7 @@ def check_uploads(
         accepted.append(checked)
     for upload in present[room:]:
         name = clean_name(upload.filename)
-        refused.append(FileRefused(name, f"Можно прикрепить не больше {MAX_FILES} файлов."))
+        refused.append(FileRefused(name, f"Можно прикрепить не больше {max_files()} файлов."))
     return accepted, refused
 
 
@@ -219,7 +223,7 @@ def request_cap_bytes(config) -> int:
     """
     if config["MAX_REQUEST_MB"]:
         return config["MAX_REQUEST_MB"] * 1024 * 1024
-    return (MAX_FILES * config["MAX_FILE_MB"] + FORM_MARGIN_MB) * 1024 * 1024
+    return (config["MAX_FILES"] * config["MAX_FILE_MB"] + FORM_MARGIN_MB) * 1024 * 1024
 
 
 def uploads_folder(instance_path: str | Path) -> Path:

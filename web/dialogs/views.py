@@ -29,15 +29,8 @@ from web.dialogs.conversation import (
     review_deadline,
     seller_message,
 )
-from web.dialogs.form_help import (
-    category_choices,
-    filter_categories,
-    suggestions_for,
-    topic_answers,
-)
 from web.dialogs.forms import (
     DESCRIPTION_MAX_CHARS,
-    DESCRIPTION_MIN_CHARS,
     DialogDraft,
     FormErrors,
     clean_text,
@@ -45,7 +38,6 @@ from web.dialogs.forms import (
     find_topic,
     parse_message,
     parse_new_dialog,
-    step_errors,
 )
 from web.dialogs.history import history_rows
 from web.dialogs.kept_uploads import (
@@ -58,6 +50,7 @@ from web.dialogs.kept_uploads import (
 )
 from web.dialogs.models import Dialog
 from web.dialogs.my_dialogs import STATUS_FILTERS, find_my_dialogs, parse_query
+from web.dialogs.new_form import form_context, place
 from web.dialogs.store import (
     DialogLimitReached,
     DialogSaveFailed,
@@ -70,8 +63,8 @@ from web.dialogs.store import (
 from web.dialogs.uploads import (
     ACCEPT,
     ALLOWED_TEXT,
-    MAX_FILES,
     download,
+    max_files,
     start_sweeper,
     sweep_stale_parts,
     uploads_folder,
@@ -122,51 +115,11 @@ def index():
     )
 
 
-def _place(values):
-    """The chosen category and topic, and the form step they lead to."""
-    category = find_category(values.get("category"))
-    topic = find_topic(category, values.get("topic"))
-    needs_topic = category is not None and bool(category.topics) and topic is None
-    step = "category" if category is None else ("topic" if needs_topic else "details")
-    return category, topic, step
-
-
-def _form_context(values, draft: DialogDraft | None = None, errors: FormErrors | None = None):
-    """Everything the new-dialog template needs for the current step."""
-    category, topic, step = _place(values)
-    description = clean_text(values.get("description"), 5000)
-    return {
-        "step": step,
-        "category": category,
-        "topic": topic,
-        "find": clean_text(values.get("find"), 100),
-        "categories": filter_categories(values.get("find")),
-        "all_categories": category_choices(),
-        "answers": topic_answers(topic) if step == "details" else [],
-        "suggestions": suggestions_for(description, category) if step == "details" else [],
-        "values": {
-            "description": description,
-            "barcode": clean_text(values.get("barcode"), 40),
-        },
-        "errors": step_errors(values, step, errors),
-        "duplicates": [],
-        "kept": [],
-        "draft": draft,
-        "allowed_text": ALLOWED_TEXT,
-        "accept": ACCEPT,
-        "max_files": MAX_FILES,
-        "max_file_mb": current_app.config["MAX_FILE_MB"],
-        "max_total_mb": current_app.config["MAX_TOTAL_MB"],
-        "min_chars": DESCRIPTION_MIN_CHARS,
-        "submit_token": submissions.new_token(),
-    }
-
-
 @bp.get("/dialogs/new")
 @role_required("seller")
 def new():
     """The new-dialog form: category, topic, common answers, then the fields."""
-    return render_template("dialogs/new.html", **_form_context(request.args))
+    return render_template("dialogs/new.html", **form_context(request.args))
 
 
 def _send_back(
@@ -178,7 +131,7 @@ def _send_back(
     Only here is the form's context (suggestions search, topic answers) built: a dialog
     that is created needs none of it.
     """
-    context = _form_context(request.form, draft, errors)
+    context = form_context(request.form, draft, errors)
     context["duplicates"] = list(duplicates)
     context["kept"] = kept + keep_for_form(new_files, g.user.id, errors.files)
     return render_template("dialogs/new.html", **context), status
@@ -191,11 +144,11 @@ def create():
     kept = kept_files(request.form.getlist("kept"), g.user.id)
     files = request.files.getlist("files")
     used = sum(k.size for k in kept)
-    draft, errors = parse_new_dialog(request.form, files, MAX_FILES - len(kept), used)
+    draft, errors = parse_new_dialog(request.form, files, max_files() - len(kept), used)
     new_files = draft.files
     if errors:
         duplicates = []
-        if _place(request.form)[2] == "details" and "description" not in errors.fields:
+        if place(request.form)[2] == "details" and "description" not in errors.fields:
             duplicates = find_duplicates(db(), g.user.id, draft)
         return _send_back(draft, errors, kept, new_files, 400, duplicates)
     # Claimed before the duplicate check: a second copy of this submit must find the
@@ -206,7 +159,7 @@ def create():
     dialog = None
     try:
         duplicates = []
-        if _place(request.form)[2] == "details":
+        if place(request.form)[2] == "details":
             duplicates = find_duplicates(db(), g.user.id, draft)
         if duplicates and not draft.confirm_new:
             return _send_back(draft, errors, kept, new_files, 200, duplicates)
@@ -294,6 +247,7 @@ def _render_dialog(
         kept=list(kept),
         allowed_text=ALLOWED_TEXT,
         accept=ACCEPT,
+        submit_token=submissions.new_token(),
         **extra,
     ), status
 
@@ -311,7 +265,7 @@ def show(number: int):
 @bp.post("/dialogs/<int:number>/messages")
 @role_required("seller")
 def post_message(number: int):
-    """The seller adds a message (and files) to their open dialog."""
+    """The seller adds a message (and files) to their open dialog; a form's twin adds none."""
     dialog = seller_dialog(db(), g.user.id, number)
     # «Добавить сообщение в №» on the duplicate warning sends the new-dialog form here,
     # with the files it had already kept: they go with the message, not into the void.
@@ -320,7 +274,12 @@ def post_message(number: int):
     body, files, errors = parse_message(request.form, files, len(kept), sum(k.size for k in kept))
     if not dialog.is_open:
         errors.fields["body"] = "Диалог завершён. Если вопрос остался, начните новый диалог."
-    if not errors and not _save_message(dialog, body, kept, files):
+    token = request.form.get("submit_token", "")
+    if not errors and not submissions.first_submit(db(), token, g.user.id):
+        if submissions.opened_by(db(), token, g.user.id) == number:
+            return _message_sent(number)  # the first copy of this submit saved the message
+        errors.fields["body"] = submissions.MESSAGE_ALREADY_SENT
+    elif not errors and not _save_message(dialog, body, kept, files, token):
         errors.fields["body"] = "Не удалось отправить сообщение. Попробуйте ещё раз."
     if errors:
         dialog = seller_dialog(db(), g.user.id, number)
@@ -328,21 +287,30 @@ def post_message(number: int):
         kept = kept + keep_for_form(files, g.user.id, errors.files) if dialog.is_open else []
         return _render_dialog(dialog, errors, body, 400, kept)
     release(kept)
+    return _message_sent(number)
+
+
+def _message_sent(number: int):
     flash("Сообщение отправлено.", "message-sent")
     return redirect(url_for("dialogs.show", number=number) + "#last")
 
 
-def _save_message(dialog, body: str, kept: list[KeptFile], files: list) -> bool:
-    """Save the seller's message with kept and new files; False when nothing could be saved."""
-    with ExitStack() as stack:
-        opened = [open_kept(k) for k in kept]
-        for checked in opened:
-            stack.callback(checked.stream.close)
-        try:
+def _save_message(dialog, body: str, kept: list[KeptFile], files: list, token: str) -> bool:
+    """Save the seller's message with kept and new files; False when nothing could be saved.
+    The form's token then records the dialog, or is freed for sending again."""
+    saved = False
+    try:
+        with ExitStack() as stack:
+            opened = [open_kept(k) for k in kept]
+            for checked in opened:
+                stack.callback(checked.stream.close)
             seller_message(db(), dialog, g.user, body, opened + files)
-        except DialogSaveFailed:
-            return False
-    return True
+            saved = True
+    except DialogSaveFailed:
+        pass
+    finally:
+        submissions.settle(db(), token, dialog.number if saved else None)
+    return saved
 
 
 @bp.get("/dialogs/<int:number>/files/<int:attachment_id>")

@@ -391,6 +391,6 @@
     if (form && aside) initSuggestions(form, aside);
     if (form) initDuplicates(form);
     document.querySelectorAll("#dialog-form, #message-form, #reply-form").forEach(initFiles);
-    document.querySelectorAll("#dialog-form, #message-form").forEach(initSending);
+    document.querySelectorAll("#dialog-form, #message-form, #reply-form").forEach(initSending);
   });
 })();

@@ -150,6 +150,31 @@ def test_limits_agree_and_a_refusal_keeps_the_text(dialog_config, tmp_path):
     assert _dialogs(app) == 0
 
 
+def test_the_file_count_of_every_form_comes_from_the_setting(dialog_config, sample_files):
+    app = create_app({**dialog_config, "MAX_FILES": 2})
+    assert app.config["MAX_CONTENT_LENGTH"] == (2 * 10 + 10) * 1024 * 1024  # 2 files of 10 MB
+    client = seller_client(app)
+    form = client.get("/dialogs/new?category=returns&topic=defects").get_data(as_text=True)
+    assert "до 2 файлов" in form and 'data-max-files="2"' in form
+    number = created_number(create(client))
+    message_form = client.get(f"/dialogs/{number}").get_data(as_text=True).split('id="message-form"')[1]  # fmt: skip
+    assert "До 2 файлов" in message_form and 'data-max-files="2"' in message_form
+    make_user(app, "agent@example.com", "agent")
+    agent = app.test_client()
+    login(agent, "agent@example.com")
+    reply_form = agent.get(f"/agent/dialogs/{number}").get_data(as_text=True).split('id="reply-form"')[1]  # fmt: skip
+    assert "До 2 файлов" in reply_form and 'data-max-files="2"' in reply_form
+    files = [upload(sample_files / "invoice.pdf", f"scan{n}.pdf") for n in range(3)]
+    response = client.post(
+        f"/dialogs/{number}/messages",
+        data={"body": TEXT, "files": files},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and TEXT in page
+    assert "<strong>scan2.pdf</strong> — Можно прикрепить не больше 2 файлов." in page
+
+
 @pytest.fixture
 def down_app(dialog_config, tmp_path):
     """The app of a worker whose database stopped: a closed port (no server listens)."""
