@@ -23,7 +23,6 @@ from datetime import datetime, timedelta
 from flask import current_app, g, has_app_context, has_request_context, session
 from sqlalchemy import (
     delete,
-    insert,
     or_,
     select,
     update,
@@ -34,6 +33,7 @@ from search.model import SearchResult
 from web.analytics.masking import cut as _cut
 from web.analytics.masking import mask as _text
 from web.analytics.models import TEXT_MAX, Event  # noqa: F401  (TEXT_MAX: public)
+from web.analytics.typing_rows import TYPING_WINDOW, write_search_row  # noqa: F401  (public)
 from web.analytics.writer import EventWrite, writer_for
 from web.timestamps import utcnow
 
@@ -48,8 +48,6 @@ TYPED_SOURCES = ("instant", "dialog-form")
 KINDS = ("search", "click", "feedback", "deflection", "dialog")
 # Where a question was asked: the help center, the mobile app's API, the bot, e-mail.
 CHANNELS = ("web", "api", "telegram", "email")
-# A visitor's instant searches this close together are one question being typed.
-TYPING_WINDOW = timedelta(seconds=30)
 # Actions this long after a search are still attributed to it.
 ATTRIBUTION_WINDOW = timedelta(minutes=60)
 PURGE_EVERY_SECONDS = 3600
@@ -132,33 +130,6 @@ def _own(visitor: str, seller: int | None):
     return or_(Event.visitor == visitor, Event.user_id == seller)
 
 
-def _typing_row(
-    db_session: Session, visitor: str, now: datetime, query: str, source: str
-) -> int | None:
-    """Id of the visitor's search row this query continues (typing on or back), if any."""
-    last = db_session.execute(
-        select(
-            Event.id,
-            Event.kind,
-            Event.source,
-            Event.query,
-            Event.opened_entry,
-            Event.solved,
-            Event.dialog_id,
-        )  # fmt: skip
-        .where(Event.visitor == visitor, Event.created_at >= now - TYPING_WINDOW)
-        .order_by(Event.created_at.desc(), Event.id.desc())
-        .limit(1)
-    ).first()
-    if last is None or last.kind != "search" or last.source != source:
-        return None
-    if last.opened_entry or last.solved or last.dialog_id:
-        return None
-    previous = (last.query or "").lower()
-    current = (_text(query) or "").lower()
-    return last.id if current.startswith(previous) or previous.startswith(current) else None
-
-
 def record_search(
     query: str,
     result: SearchResult,
@@ -194,16 +165,12 @@ def record_search(
     }
 
     def action(db_session: Session, visitor: str, seller: int | None, now: datetime) -> None:
-        # Core statements, not the ORM unit of work: this runs on every search.
-        typing = source in TYPED_SOURCES
-        row_id = _typing_row(db_session, visitor, now, query, source) if typing else None
+        # Core on the session's connection (web/analytics/typing_rows.py): this runs on every
+        # search. The flush first: what earlier writes of the batch changed must be visible.
+        db_session.flush()
         values = {**fields, "user_id": seller, "created_at": now}
-        if row_id is not None:
-            db_session.execute(update(Event).where(Event.id == row_id).values(**values))
-            return
-        db_session.execute(
-            insert(Event).values(kind="search", visitor=visitor, source=source, **values)
-        )
+        typing = source in TYPED_SOURCES
+        write_search_row(db_session.connection(), visitor, source, values, typing)
 
     _record(action, visitor)
 

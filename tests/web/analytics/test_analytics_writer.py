@@ -67,6 +67,29 @@ def test_queued_writes_share_one_transaction(background_app):
     assert len(commits) <= 2  # fifty writes, not fifty commits
 
 
+def test_a_click_in_the_same_batch_ends_the_typed_question(background_app):
+    # Search rows are written as Core on the batch's own connection and transaction: the
+    # click queued just before (not committed yet) must be seen as the visitor's latest.
+    from web.analytics import recording
+    from web.search_service import engine
+
+    writer = writer_for(background_app)
+    gate = _blocked(writer)
+    with background_app.test_request_context("/api/search"):
+        first = engine().search("возврат", limit=8)
+        recording.record_search("возврат", first, "instant")
+        recording.record_click("returns/refund-timing", "возврат", 1)
+        more = engine().search("возврат денег", limit=8)
+        recording.record_search("возврат денег", more, "instant")
+    gate.set()
+    assert writer.flush()
+    rows = _searches(background_app)
+    assert [(r.query, r.opened_entry) for r in rows] == [
+        ("возврат", "returns/refund-timing"),
+        ("возврат денег", None),
+    ]
+
+
 def test_drops_are_counted_and_reported_once_a_minute(caplog):
     writer = AnalyticsWriter(max_queued=3)
     gate = _blocked(writer)
