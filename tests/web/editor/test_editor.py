@@ -57,6 +57,20 @@ def _make_draft(root) -> None:
     )
 
 
+def test_list_shows_content_warnings_editors_can_act_on(editor_app, editor_client, editor_content):
+    assert "Что стоит поправить" not in editor_client.get("/editor").get_data(as_text=True)
+    faq = editor_content / "kb/faq/api.yaml"
+    twin = "API Wildberries возвращает ошибку 429 — что она означает?"
+    text = faq.read_text(encoding="utf-8")
+    faq.write_text(text.replace("При вызове API приходит ошибка 500 — что делать?", twin))
+    editor_app.extensions["spravka.search"].rebuild()
+    page = editor_client.get("/editor").get_data(as_text=True)
+    assert "Что стоит поправить: 1 замечание" in page
+    warning = page[page.index("Что стоит поправить") :]
+    assert "kb/faq/api.yaml:" in warning
+    assert "&#39;api/error-429&#39; and &#39;api/error-500&#39; ask nearly the same" in warning
+
+
 def test_list_filters_by_category_kind_and_text(editor_client):
     page = editor_client.get("/editor?category=security&kind=faq").get_data(as_text=True)
     assert "security/" in page
