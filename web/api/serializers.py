@@ -55,14 +55,21 @@ def entry_json(entry: Entry, html: str) -> dict:
 
 
 # -- dialogs -----------------------------------------------------------------------------
-def dialog_summary_json(dialog: Dialog) -> dict:
-    """One row of GET /dialogs."""
+def _dialog_head(dialog: Dialog) -> dict:
+    """What every shape of a dialog starts with."""
     return {
         "number": dialog.number,
         "status": dialog.status,
         "status_label": dialog.status_name,
         "category": dialog.category,
         "topic": dialog.topic,
+    }
+
+
+def dialog_summary_json(dialog: Dialog) -> dict:
+    """One row of GET /dialogs."""
+    return {
+        **_dialog_head(dialog),
         "created_at": stamp(dialog.created_at),
         "updated_at": stamp(dialog.updated_at),
         "unread": dialog.unread,
@@ -119,11 +126,7 @@ def dialog_json(dialog: Dialog, viewer: User) -> dict:
         # Sellers are told that someone holds it, not who (agents' addresses stay inside).
         assignee = dialog.assignee.email if agent else SUPPORT_LABEL
     return {
-        "number": dialog.number,
-        "status": dialog.status,
-        "status_label": dialog.status_name,
-        "category": dialog.category,
-        "topic": dialog.topic,
+        **_dialog_head(dialog),
         "barcode": dialog.barcode,
         "created_at": stamp(dialog.created_at),
         "assignee": assignee,

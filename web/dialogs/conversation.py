@@ -28,7 +28,6 @@ from web.dialogs.models import (
     STATUS_IN_PROGRESS,
     STATUS_WAITING,
     Dialog,
-    DialogChange,
     Message,
 )
 from web.dialogs.store import DialogDraft, DialogSaveFailed, add_message, create_dialog
@@ -77,23 +76,10 @@ def _open(dialog: Dialog, message: str) -> None:
         raise DialogClosed(message)
 
 
-def _record(dialog: Dialog, actor: User, kind: str, old: str | None, new: str) -> None:
-    dialog.changes.append(
-        DialogChange(
-            kind=kind,
-            actor_id=actor.id,
-            actor_role=actor.role,
-            from_value=old,
-            to_value=new,
-            created_at=utcnow(),
-        )
-    )
-
-
 def _set_status(dialog: Dialog, actor: User, status: str) -> None:
     if dialog.status == status:
         return
-    _record(dialog, actor, CHANGE_STATUS, dialog.status, status)
+    dialog.record_change(actor, CHANGE_STATUS, dialog.status, status)
     dialog.status = status
     dialog.updated_at = utcnow()
     dialog.completed_at = dialog.updated_at if status == STATUS_COMPLETED else None
@@ -101,7 +87,7 @@ def _set_status(dialog: Dialog, actor: User, status: str) -> None:
 
 def _assign(dialog: Dialog, actor: User, agent: User | None) -> None:
     old = dialog.assignee.email if dialog.assignee else ""
-    _record(dialog, actor, CHANGE_ASSIGN, old, agent.email if agent else "")
+    dialog.record_change(actor, CHANGE_ASSIGN, old, agent.email if agent else "")
     dialog.assignee = agent
 
 
@@ -345,7 +331,7 @@ def refile(session: Session, dialog: Dialog, agent: User, category: str, topic: 
     if (dialog.category, dialog.topic) == (category, topic):
         raise Refused("Диалог уже в этой категории и теме.")
     old = f"{dialog.category}/{dialog.topic or ''}"
-    _record(dialog, agent, CHANGE_REFILE, old, f"{category}/{topic or ''}")
+    dialog.record_change(agent, CHANGE_REFILE, old, f"{category}/{topic or ''}")
     dialog.category, dialog.topic = category, topic
     dialog.updated_at = utcnow()
     _save(session)

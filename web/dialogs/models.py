@@ -94,6 +94,21 @@ class Dialog(Base):
         back_populates="dialog", order_by="Attachment.id", cascade="all, delete-orphan"
     )
 
+    def record_change(
+        self, actor: User, kind: str, old: str | None, new: str, at: datetime | None = None
+    ) -> None:
+        """Add a history row: who changed what (status, assignee, category) from what to what."""
+        self.changes.append(
+            DialogChange(
+                kind=kind,
+                actor_id=actor.id,
+                actor_role=actor.role,
+                from_value=old,
+                to_value=new,
+                created_at=at or utcnow(),
+            )
+        )
+
     @property
     def status_name(self) -> str:
         """The status as the seller sees it («Создан», «В работе», «Завершен»…)."""

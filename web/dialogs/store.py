@@ -24,7 +24,6 @@ from web.dialogs.models import (
     STATUS_CREATED,
     Attachment,
     Dialog,
-    DialogChange,
     DialogCounter,
     Message,
 )
@@ -163,16 +162,7 @@ def create_dialog(
             author_id=seller.id, author_role="seller", body=draft.description, created_at=now
         )
         dialog.messages.append(message)
-        dialog.changes.append(
-            DialogChange(
-                kind=CHANGE_STATUS,
-                actor_id=seller.id,
-                actor_role=seller.role,
-                from_value=None,
-                to_value=STATUS_CREATED,
-                created_at=now,
-            )
-        )
+        dialog.record_change(seller, CHANGE_STATUS, None, STATUS_CREATED, now)
         # Files are written before the counter is locked so a slow disk does not hold it.
         _attach(staging, dialog, message, draft.files)
         dialog.number = _allocate_number(session)

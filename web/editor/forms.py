@@ -152,20 +152,9 @@ def parse_article(form, categories: list[CategoryChoice]) -> tuple[ArticleDraft,
     summary = _line(form.get("summary"))
     if len(summary) > SUMMARY_MAX:
         errors.add("summary", f"Не длиннее {SUMMARY_MAX} символов (сейчас {len(summary)}).")
-    body = (form.get("body") or "").replace("\r\n", "\n")
-    if not body.strip():
-        errors.add("body", "Текст статьи не может быть пустым.")
+    body = _text(form, "body", errors, "Текст статьи не может быть пустым.")
     draft = ArticleDraft(
-        id=entry_id,
-        title=title,
-        category=(form.get("category") or "").strip(),
-        body=body,
-        topics=topics,
-        tags=_tags(form.get("tags") or ""),
-        asked_as=_asked_as(form.get("asked_as") or ""),
-        summary=summary,
-        status=status,
-        updated=date.today(),
+        **_shared(form, entry_id, status), title=title, body=body, topics=topics, summary=summary
     )
     return draft, errors
 
@@ -177,22 +166,35 @@ def parse_faq(form, categories: list[CategoryChoice]) -> tuple[FaqDraft, FormErr
     topic = (form.get("topic") or "").strip()
     if cat and topic not in _topic_ids(cat):
         errors.add("topic", "Выберите тему этой категории.")
-    answer = (form.get("answer") or "").replace("\r\n", "\n")
-    if not answer.strip():
-        errors.add("answer", "Ответ не может быть пустым.")
+    answer = _text(form, "answer", errors, "Ответ не может быть пустым.")
     draft = FaqDraft(
-        id=entry_id,
+        **_shared(form, entry_id, status),
         question=question,
-        category=(form.get("category") or "").strip(),
         topic=topic,
         answer=answer,
-        tags=_tags(form.get("tags") or ""),
-        asked_as=_asked_as(form.get("asked_as") or ""),
-        status=status,
-        updated=date.today(),
         featured=bool(form.get("featured")),
     )
     return draft, errors
+
+
+def _text(form, name: str, errors: FormErrors, empty_message: str) -> str:
+    """A Markdown field with Windows line ends made plain; empty is an error."""
+    text = (form.get(name) or "").replace("\r\n", "\n")
+    if not text.strip():
+        errors.add(name, empty_message)
+    return text
+
+
+def _shared(form, entry_id: str, status: str) -> dict:
+    """The draft fields articles and FAQ entries have alike."""
+    return {
+        "id": entry_id,
+        "category": (form.get("category") or "").strip(),
+        "tags": _tags(form.get("tags") or ""),
+        "asked_as": _asked_as(form.get("asked_as") or ""),
+        "status": status,
+        "updated": date.today(),
+    }
 
 
 # -- content problems → fields ----------------------------------------------------------
