@@ -132,33 +132,31 @@ def scope_filter(category: str | None, topic: str | None) -> Query | None:
 def retrieve(handle: IndexHandle, parsed: ParsedQuery, scope: Query | None) -> list[Candidate]:
     """BM25F candidates for a parsed query."""
     with handle.searcher() as searcher:
-        skipped = _too_common(handle, searcher, parsed) | _absent(handle, parsed)
+        skipped = skipped_pairs(handle, searcher, parsed)
         results = searcher.search(build_query(parsed, skipped), limit=CANDIDATES, filter=scope)
         return [Candidate(hit["id"], hit.fields(), hit.score) for hit in results]
 
 
-def _too_common(handle: IndexHandle, searcher, parsed: ParsedQuery) -> frozenset[tuple[str, str]]:
-    limit = max(COMMON_FLOOR, COMMON_SHARE * searcher.doc_count())
-    # A field fewer documents have than the limit (asked_as among passages without it;
-    # every field of a small help center) cannot hold a too-common term: skipping its
-    # look-ups saves a term-dictionary probe per query term.
-    fields = [f for f in FIELD_WEIGHTS if handle.docs_with(f) > limit]
-    return frozenset(
-        (field, term)
-        for term in parsed.all_terms()
-        for field in fields
-        if searcher.doc_frequency(field, term) > limit
-    )
-
-
-def _absent(handle: IndexHandle, parsed: ParsedQuery) -> frozenset[tuple[str, str]]:
-    """(field, term) pairs of the short fields that no document has."""
+def skipped_pairs(handle: IndexHandle, searcher, parsed: ParsedQuery) -> frozenset[tuple[str, str]]:
+    """(field, term) pairs the query leaves out: absent from a short field, or too common."""
     terms = parsed.all_terms()
-    return frozenset(
+    absent = {
         (field, term)
         for field in SHORT_FIELDS
         for term in terms.difference(handle.field_terms(field))
-    )
+    }
+    limit = max(COMMON_FLOOR, COMMON_SHARE * searcher.doc_count())
+    # A field fewer documents have than the limit (asked_as among passages without it;
+    # every field of a small help center) cannot hold a too-common term: skipping its
+    # look-ups saves a term-dictionary probe per query term, as does skipping absent ones.
+    fields = [f for f in FIELD_WEIGHTS if handle.docs_with(f) > limit]
+    common = {
+        (field, term)
+        for term in terms
+        for field in fields
+        if (field, term) not in absent and searcher.doc_frequency(field, term) > limit
+    }
+    return frozenset(absent | common)
 
 
 def rerank(parsed: ParsedQuery, candidates: list[Candidate]) -> list[Candidate]:
