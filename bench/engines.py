@@ -30,24 +30,33 @@ class SpravkaEngine:
 
     name = "spravka"
 
-    def __init__(self, docs: list[IndexDoc], glossary: Glossary | None = None, profiles=()) -> None:
+    def __init__(
+        self,
+        docs: list[IndexDoc],
+        glossary: Glossary | None = None,
+        profiles=(),
+        semantic: bool = True,
+    ) -> None:
+        self.semantic = semantic
+        if not semantic:
+            self.name = "spravka-lexical"
         self.dir = Path(tempfile.mkdtemp(prefix="bench-spravka-"))
         started = time.perf_counter()
-        build_index(self.dir, docs, glossary or Glossary({}))
+        build_index(self.dir, docs, glossary or Glossary({}), semantic=semantic)
         self.build_s = time.perf_counter() - started
         self.runner = QueryRunner(
             IndexHandle(self.dir, BM25), glossary or Glossary({}), list(profiles)
         )
 
     def search(self, query: str, limit: int = 10) -> list[str]:
-        return [h.id for h in self.runner.run(query, limit).hits]
+        return [h.id for h in self.result(query, limit).hits]
 
     def result(self, query: str, limit: int = 10):
-        return self.runner.run(query, limit)
+        return self.runner.run(query, limit, semantic=self.semantic)
 
     def uncached(self, query: str, limit: int = 10):
         """Search bypassing the result cache (latency measurements)."""
-        return self.runner._run(query, limit, None, None, False)
+        return self.runner._run(query, limit, None, None, False, self.semantic)
 
 
 class WhooshDefault:

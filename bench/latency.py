@@ -88,7 +88,8 @@ def main() -> None:
         # been up for a while would (dictionary and page caches warm, nothing memoised
         # for the prefixes that are then timed).
         docs = kb + filler_docs(max(0, size - len(kb)))
-        spravka = SpravkaEngine(docs, glossary, profiles)
+        # Keystrokes rank by words alone (web: source=instant), so no vectors are built.
+        spravka = SpravkaEngine(docs, glossary, profiles, semantic=False)
         for q in queries:
             spravka.uncached(q, 10)
         spravka.runner.handle.vocabulary.forget()

@@ -251,11 +251,12 @@ def run_corpus(
     ]
     peers_docs = with_peer_text(docs, learn)
     spravka = SpravkaEngine(learned)
-    for engine in (spravka, WhooshDefault(peers_docs), Fts5(peers_docs)):
+    lexical = SpravkaEngine(learned, semantic=False)
+    for engine in (spravka, lexical, WhooshDefault(peers_docs), Fts5(peers_docs)):
         metrics, rows = evaluate(engine, queries)
         line = {"engine": engine.name, **metrics, "queries": len(queries), "learned": len(learn)}
-        if engine is spravka:
-            line.update(corpus_deflection(spravka.result, queries))
+        if isinstance(engine, SpravkaEngine):
+            line.update(corpus_deflection(engine.result, queries))
             if verbose:
                 for r in rows:
                     if r["rank"] != 1:

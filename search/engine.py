@@ -16,6 +16,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from search.analysis import Glossary, words
 from search.content import Content, load_content
 from search.decision import RouteProfile, decide, route_profiles, suggest_route
@@ -23,13 +25,24 @@ from search.errors import ContentError, IndexUnavailable
 from search.index import IndexDoc, IndexHandle, IndexStore, build_index
 from search.model import Decision, Entry, Hit, SearchResult
 from search.query import ParsedQuery, parse_query
-from search.ranking import BM25, Candidate, rerank, retrieve, scope_filter
+from search.ranking import (
+    BM25,
+    SEMANTIC_CANDIDATES,
+    SEMANTIC_MIN_LIFT,
+    SEMANTIC_MIN_SIMILARITY,
+    Candidate,
+    fuse,
+    rerank,
+    retrieve,
+    scope_filter,
+)
+from search.semantic import encoder, query_text
 from search.snippets import make_snippet
 
 log = logging.getLogger(__name__)
 
 # Bump when analysis or the schema changes so old indexes are rebuilt, not misread.
-INDEX_FORMAT = 9
+INDEX_FORMAT = 10
 # The content an index was built from, pickled beside it: another process opening the
 # generation reads it in ~20 ms instead of parsing every YAML file again (~1 s).
 CONTENT_PICKLE = "content.pickle"
@@ -61,35 +74,55 @@ class QueryRunner:
         category: str | None = None,
         topic: str | None = None,
         exact: bool = False,
+        semantic: bool = True,
     ) -> SearchResult:
-        """Search; results for the same arguments come from a small cache."""
-        key = (query, limit, category, topic, exact)
+        """Search; results for the same arguments come from a small cache.
+
+        `semantic=False` ranks by words alone: as-you-type keystrokes, where embedding
+        each prefix would cost more than the whole lexical search.
+        """
+        key = (query, limit, category, topic, exact, semantic)
         with self._cache_lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
                 return replace(cached, hits=list(cached.hits))
-        result = self._run(query, limit, category, topic, exact)
+        result = self._run(query, limit, category, topic, exact, semantic)
         with self._cache_lock:
             self._cache[key] = result
             if len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return replace(result, hits=list(result.hits))
 
-    def _run(self, query, limit, category, topic, exact) -> SearchResult:
+    def _run(self, query, limit, category, topic, exact, semantic=True) -> SearchResult:
         parsed = self.parse(query, exact)
         result = SearchResult(query, parsed.used_text, normalized=parsed.normalized)
         if parsed.empty:
             route = suggest_route(parsed, [], self.profiles, (category, topic))
             result.decision = Decision("none", *route)
             return result
-        ranked = rerank(parsed, retrieve(self.handle, parsed, scope_filter(category, topic)))
+        similar, also = self._similar(parsed, query) if semantic and not exact else ({}, [])
+        found = retrieve(self.handle, parsed, scope_filter(category, topic), also)
+        ranked = fuse(rerank(parsed, found), similar)
         result.decision = decide(parsed, ranked, self.profiles, (category, topic))
         # Marked words are the same for every hit: work them out once per query.
         terms = parsed.all_terms()
         prefixes = tuple(w.typed for w in parsed.words if w.prefix and len(w.typed) >= 2)
         result.hits = [self._hit(c, terms, prefixes) for c in ranked[:limit]]
         return result
+
+    def _similar(self, parsed: ParsedQuery, query: str) -> tuple[dict[str, float], list[str]]:
+        """Every entry's standardised sentence similarity to the query, and the entries the
+        model alone would offer (those that stand out); nothing without vectors."""
+        vectors = self.handle.semantic
+        model = encoder() if vectors is not None else None
+        if model is None:
+            return {}, []
+        raw, scores = vectors.scores(model.query(query_text(parsed, query)))
+        stands_out = (raw >= SEMANTIC_MIN_SIMILARITY) & (raw - raw.mean() >= SEMANTIC_MIN_LIFT)
+        best = np.argsort(-scores)[:SEMANTIC_CANDIDATES]
+        also = [vectors.ids[i] for i in best if stands_out[i]]
+        return dict(zip(vectors.ids, scores.tolist(), strict=True)), also
 
     def _hit(self, c: Candidate, terms: set[str], prefixes: tuple[str, ...]) -> Hit:
         f = c.fields
@@ -121,8 +154,15 @@ class _Live:
 class SearchEngine:
     """Content + index over one content root; safe to share between threads."""
 
-    def __init__(self, content_root: Path, index_root: Path, reload_interval: float = 2.0) -> None:
+    def __init__(
+        self,
+        content_root: Path,
+        index_root: Path,
+        reload_interval: float = 2.0,
+        semantic: bool = True,
+    ) -> None:
         self.content_root = Path(content_root)
+        self.semantic = semantic  # build sentence vectors (search/semantic.py)
         self.store = IndexStore(Path(index_root))
         self.reload_interval = reload_interval
         self.errors: list[ContentError] = []
@@ -209,7 +249,7 @@ class SearchEngine:
 
     def fingerprint(self) -> str:
         """A hash of every content file's name, size and modification time."""
-        h = hashlib.sha256(str(INDEX_FORMAT).encode())
+        h = hashlib.sha256(f"{INDEX_FORMAT}|{self.semantic}".encode())
         for folder, pattern in (("kb", "**/*.yaml"), ("articles", "*/*.md")):
             for path in sorted((self.content_root / folder).glob(pattern)):
                 st = path.stat()
@@ -227,7 +267,8 @@ class SearchEngine:
             ]
             glossary = Glossary.from_groups(content.glossary)
             meta = {"fingerprint": fingerprint, "format": INDEX_FORMAT}
-            build_index(generation, docs, glossary, meta, glossary_words)
+            previous = self.store.current()
+            build_index(generation, docs, glossary, meta, glossary_words, self.semantic, previous)
             with open(generation / CONTENT_PICKLE, "wb") as handle:
                 pickle.dump((content, errors), handle, protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException:
@@ -313,9 +354,13 @@ class SearchEngine:
         category: str | None = None,
         topic: str | None = None,
         exact: bool = False,
+        semantic: bool = True,
     ) -> SearchResult:
-        """Search published entries: hits, the rewritten query and the deflection decision."""
-        return self._current().runner.run(query, limit, category, topic, exact)
+        """Search published entries: hits, the rewritten query and the deflection decision.
+
+        `semantic=False` for keystrokes: words only, without embedding the query.
+        """
+        return self._current().runner.run(query, limit, category, topic, exact, semantic)
 
     def related(self, entry_id: str, limit: int = 5) -> list[Hit]:
         """Entries related to one: the same topic first, then similar by search."""

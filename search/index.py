@@ -32,6 +32,7 @@ from search.analysis import EMPTY_GLOSSARY, Glossary, index_terms, words
 from search.errors import IndexUnavailable
 from search.model import Entry
 from search.plaintext import markdown_to_text
+from search.semantic import build_vectors, load_vectors
 from search.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -156,12 +157,18 @@ def build_index(
     glossary: Glossary = EMPTY_GLOSSARY,
     meta: dict | None = None,
     extra_words: Iterable[str] = (),
+    semantic: bool = False,
+    reuse: Path | None = None,
 ) -> None:
-    """Write a complete index (Whoosh segments, vocabulary, metadata) into `directory`."""
+    """Write a complete index (Whoosh segments, vocabulary, metadata) into `directory`.
+
+    With `semantic`, sentence vectors too (those of unchanged texts taken from `reuse`).
+    """
     directory.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(directory), SCHEMA)
     writer = ix.writer(limitmb=256)
     texts: list[str] = []
+    embedded: list[tuple[str, str, str, tuple[str, ...]]] = []
     field_docs = dict.fromkeys(SEARCHED_FIELDS, 0)
     try:
         for doc in docs:
@@ -170,12 +177,14 @@ def build_index(
             for name in SEARCHED_FIELDS:
                 field_docs[name] += bool(fields[name])
             texts.append(f"{doc.title} {doc.tags} {' '.join(doc.asked_as)} {doc.body}")
+            embedded.append((doc.id, doc.title, doc.body, doc.asked_as))
     except BaseException:
         writer.cancel()
         raise
     writer.commit(optimize=True)
     Vocabulary.build(texts, extra_words).save(directory / VOCABULARY)
     meta = {**(meta or {}), "field_docs": field_docs}
+    meta["semantic"] = semantic and build_vectors(directory, embedded, reuse)
     (directory / META).write_text(json.dumps(meta, ensure_ascii=False))
 
 
@@ -196,6 +205,7 @@ class IndexHandle:
         self._idle: queue.SimpleQueue[Searcher] = queue.SimpleQueue()
         self._field_terms: dict[str, frozenset[str]] = {}
         self._field_terms_lock = threading.Lock()
+        self.semantic = load_vectors(directory) if self.meta.get("semantic") else None
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:

@@ -7,6 +7,7 @@ of the query's idf mass they contain, overall and in the title.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -66,6 +67,29 @@ W_COVERAGE = 0.25
 W_HEAD_COVERAGE = 0.20
 W_TITLE_COVERAGE = 0.10
 W_SIMILARITY = 0.20
+# Semantic fusion: final score = re-rank score / the best one + SEMANTIC_WEIGHT x the
+# entry's standardised sentence similarity (search/semantic.py). Measured on the Rutube
+# real questions (mrr@10; words alone 0.536, the model alone 0.58): 0.62 at 0.1, 0.64 at
+# 0.2, 0.655-0.661 from 0.3 to 0.8. On the dev queries hit@1 is 1.0 at 0.3, 0.989 at 0.4
+# and 0.5: the low end of the plateau, where real questions gain and written ones keep.
+SEMANTIC_WEIGHT = 0.4
+# When an entry's own title, tags or asked_as phrase hold every word of the question, the
+# words have said what is asked and the model's say is halved: it reads past negation
+# («поддержка не отвечает» came out closest to «поддержка отвечает ссылкой»). Measured:
+# dev queries hit@1 0.989 -> 1.0; Rutube mrr@10 0.661 -> 0.656 (its questions seldom
+# match a title word for word); 0.75 made more confident wrong answers on Rutube.
+SEMANTIC_COVERED_DISCOUNT = 0.5
+# Entries the sentence model ranks first join BM25F's candidates: the answer a seller
+# asked for in other words shares no word with the question, so BM25F never offers it.
+SEMANTIC_CANDIDATES = 10
+# ...when they stand out: the model finds every text somewhat similar to every other, so
+# a query about nothing here («зебромангуст», «погода в москве») still has a "best"
+# entry. Measured (passage + head similarity, up to 2.0): such queries' best entry scores
+# 1.56-1.67 and leads the collection's mean by 0.04-0.06 (0.09 in a 7-entry help center,
+# whose mean says little); a real question's best entry scores 1.69 or more and leads by
+# 0.09 or more (99 % of the Rutube questions, every shipped-content question tried).
+SEMANTIC_MIN_SIMILARITY = 1.70
+SEMANTIC_MIN_LIFT = 0.08
 # BM25 parameters: short FAQ answers and long articles live in one index; b=0.75 keeps
 # long articles from winning on length alone.
 BM25 = scoring.BM25F(B=0.75, K1=1.2)
@@ -82,6 +106,7 @@ class Candidate:
     head_coverage: float = 0.0
     title_coverage: float = 0.0
     similarity: float = 0.0
+    semantic: float | None = None  # standardised sentence similarity; None: not computed
     score: float = 0.0
 
 
@@ -129,12 +154,44 @@ def scope_filter(category: str | None, topic: str | None) -> Query | None:
     return parts[0] if len(parts) == 1 else And(parts)
 
 
-def retrieve(handle: IndexHandle, parsed: ParsedQuery, scope: Query | None) -> list[Candidate]:
-    """BM25F candidates for a parsed query."""
+def retrieve(
+    handle: IndexHandle,
+    parsed: ParsedQuery,
+    scope: Query | None,
+    also: Sequence[str] = (),
+) -> list[Candidate]:
+    """BM25F candidates for a parsed query, then the documents `also` names (in scope)."""
     with handle.searcher() as searcher:
         skipped = skipped_pairs(handle, searcher, parsed)
         results = searcher.search(build_query(parsed, skipped), limit=CANDIDATES, filter=scope)
-        return [Candidate(hit["id"], hit.fields(), hit.score) for hit in results]
+        found = [Candidate(hit["id"], hit.fields(), hit.score) for hit in results]
+        if also:
+            found += _named(searcher, also, {c.id for c in found}, scope)
+        return found
+
+
+def _named(searcher, ids: Sequence[str], seen: set[str], scope: Query | None) -> list[Candidate]:
+    """Documents by id, with BM25F 0 (they matched no query term), inside the scope."""
+    wanted = Or([Term("id", i) for i in ids if i not in seen])
+    if not wanted.subqueries:
+        return []
+    results = searcher.search(wanted, limit=len(ids), filter=scope, scored=False)
+    return [Candidate(hit["id"], hit.fields(), 0.0) for hit in results]
+
+
+def fuse(ranked: list[Candidate], semantic: dict[str, float]) -> list[Candidate]:
+    """Add each candidate's sentence similarity to its re-rank score; best first."""
+    # (the discount is the query's: how fully the best-covering entry's head holds it)
+    if not ranked or not semantic:
+        return ranked
+    top = max(c.score for c in ranked) or 1.0
+    weight = SEMANTIC_WEIGHT * (
+        1 - SEMANTIC_COVERED_DISCOUNT * max(c.head_coverage for c in ranked)
+    )
+    for c in ranked:
+        c.semantic = semantic.get(c.id, 0.0)
+        c.score = c.score / top + weight * c.semantic
+    return sorted(ranked, key=lambda c: -c.score)
 
 
 def skipped_pairs(handle: IndexHandle, searcher, parsed: ParsedQuery) -> frozenset[tuple[str, str]]:

@@ -90,7 +90,9 @@ def check(strict: bool) -> None:
 def index() -> None:
     """Build the search index from the content and make it live."""
     settings = load_settings()
-    engine = SearchEngine(Path(settings["CONTENT"]), Path(settings["INDEX_DIR"]))
+    engine = SearchEngine(
+        Path(settings["CONTENT"]), Path(settings["INDEX_DIR"]), semantic=settings["SEMANTIC"]
+    )
     errors = engine.rebuild(allow_partial=engine.store.current() is None)
     for error in errors:
         click.echo(str(error), err=True)
@@ -187,7 +189,7 @@ def learn(source: Path) -> None:
     click.echo(
         f"learned {added} phrasings for {len(phrasings)} entries; files: {', '.join(changed) or 'none'}"
     )
-    SearchEngine(root, Path(settings["INDEX_DIR"])).rebuild()
+    SearchEngine(root, Path(settings["INDEX_DIR"]), semantic=settings["SEMANTIC"]).rebuild()
 
 
 @main.group()

@@ -15,6 +15,7 @@ def init_search(app: Flask) -> SearchEngine:
         content_root=Path(app.config["CONTENT"]),
         index_root=Path(app.config["INDEX_DIR"]),
         reload_interval=app.config["RELOAD_INTERVAL"],
+        semantic=app.config["SEMANTIC"],
     )
     engine.ensure_index()
     app.extensions["spravka.search"] = engine

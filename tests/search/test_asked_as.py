@@ -86,7 +86,9 @@ def test_entry_without_asked_as_gets_one(content):
 
 
 def test_learning_path_end_to_end_evidence_to_index(content, tmp_path):
-    query = "барабашка съела мои фотографии в карточках"
+    # Words that mean nothing about the entry, to words or to the sentence model: only
+    # what was learned can lead there.
+    query = "ёжик в тумане опять шуршит по ночам"
     engine = SearchEngine(content, tmp_path / "index")
     engine.ensure_index()
     assert "fraud/brand-or-card-copied" not in [h.id for h in engine.search(query).hits[:1]]

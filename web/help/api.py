@@ -22,14 +22,21 @@ def _limit() -> int:
 
 @bp.get("/search")
 def search():
-    """Search the help center as the seller types."""
+    """Search the help center as the seller types.
+
+    Keystrokes (source=instant) rank by words alone: embedding each prefix would cost
+    more than the search. When typing pauses, the box asks again with settled=1 and gets
+    the ranking with sentence similarity, as every other caller does.
+    """
     query = request.args.get("q", "")[: current_app.config["QUERY_MAX_CHARS"]]
+    keystroke = request.args.get("source") == "instant" and request.args.get("settled") != "1"
     result = engine().search(
         query,
         limit=_limit(),
         category=request.args.get("category") or None,
         topic=request.args.get("topic") or None,
         exact=request.args.get("exact") == "1",
+        semantic=not keystroke,
     )
     if query.strip() and current_app.config["ANALYTICS_ENABLED"]:
         record_search(

@@ -7,6 +7,9 @@
   var PAUSE_MS = 250;
   // Within a burst, wait this long for the next key (fast typists: ~40–60 ms between keys).
   var BURST_MS = 25;
+  // When typing stops this long, the query is asked again with settled=1: ranked with
+  // sentence similarity too, which costs more than a keystroke's budget on the server.
+  var SETTLE_MS = 400;
   var KIND_LABELS = { article: "статья", faq: "вопрос" };
 
   function el(tag, className, text) {
@@ -67,11 +70,13 @@
     this.answers = new Map();
     this.controller = null;
     this.timer = 0;
+    this.settleTimer = 0;
+    this.shown = "";
     this.lastInput = 0;
     this.inFlight = false;
     this.query = region.getAttribute("data-rendered-query") || "";
     this.bind();
-    if (this.input.value.trim() && this.input.value.trim() !== this.query) this.run();
+    if (this.input.value.trim() && this.input.value.trim() !== this.query) this.run(true);
   }
 
   function readJSON(id) {
@@ -95,8 +100,10 @@
       var delay = now - self.lastInput > PAUSE_MS || !self.inFlight ? 0 : BURST_MS;
       self.lastInput = now;
       clearTimeout(self.timer);
+      clearTimeout(self.settleTimer);
       if (delay) self.timer = setTimeout(function () { self.run(); }, delay);
       else self.run();
+      self.settleTimer = setTimeout(function () { self.run(true); }, SETTLE_MS);
     });
     this.input.addEventListener("keydown", function (event) { self.onKey(event); });
     this.body.addEventListener("keydown", function (event) { self.onListKey(event); });
@@ -143,10 +150,11 @@
     this.hideOnSearch.forEach(function (node) { node.hidden = visible; });
   };
 
-  InstantSearch.prototype.run = function () {
+  InstantSearch.prototype.run = function (settled) {
     var self = this;
     var query = this.input.value.trim();
     clearTimeout(this.timer);
+    if (!settled) clearTimeout(this.settleTimer);
     if (this.controller) this.controller.abort();
     if (this.onSearchPage) {
       var url = "/search" + (query ? "?" + new URLSearchParams({ q: query }) : "");
@@ -162,6 +170,7 @@
     this.inFlight = true;
     this.region.setAttribute("aria-busy", "true");
     var params = new URLSearchParams({ q: query, source: "instant" });
+    if (settled) params.set("settled", "1");
     var category = this.region.getAttribute("data-category");
     if (category) params.set("category", category);
     fetch("/api/search?" + params, { signal: controller.signal, credentials: "same-origin" })
@@ -185,8 +194,13 @@
       })
       .then(function (pair) {
         if (controller.signal.aborted) return;
+        // The settled answer repaints only what changed: an unchanged list is not
+        // announced again to a screen reader.
+        var shown = JSON.stringify([query, pair[0].match, pair[0].results.map(function (r) { return r.id; })]);
+        if (settled && shown === self.shown) return;
+        self.shown = shown;
         self.render(query, pair[0], pair[1]);
-        self.painted(query);
+        if (!settled) self.painted(query);
       })
       .catch(function (error) {
         if (error.name === "AbortError") return;

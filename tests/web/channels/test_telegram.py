@@ -70,10 +70,10 @@ def test_a_strong_match_gets_the_first_paragraph_and_a_link(bot, bot_api):
 
 
 def test_wrong_keyboard_layout_works_as_on_the_web(bot, bot_api):
-    # «вернули брак» typed on the latin layout.
-    bot_api.say(CHAT, "dthyekb ,hfr")
+    # «вернули товар с дефектами» typed on the latin layout.
+    bot_api.say(CHAT, "dthyekb njdfh c ltatrnfvb")
     (sent,) = bot_api.wait_sent(1)
-    assert "/q/returns/" in sent["text"]
+    assert "/q/returns/defect-return" in sent["text"]
 
 
 def test_a_weak_match_offers_up_to_three_buttons_that_open_entries(bot, bot_app, bot_api):

@@ -6,7 +6,9 @@ import json
 
 from search.content import load_content
 
-QUERY = "барабашка утащил фотки из моих карточек"
+# Means nothing about the entry, to words or to the sentence model: only what is learned
+# can lead there.
+QUERY = "ёжик в тумане опять шуршит по ночам"
 ENTRY = "fraud/brand-or-card-copied"
 
 

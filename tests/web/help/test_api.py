@@ -93,3 +93,19 @@ def test_no_input_yields_a_500(client, q, limit, category):
     response = client.get("/api/search", query_string=params)
     assert response.status_code == 200
     assert set(response.get_json()) == CONTRACT
+
+
+def test_keystrokes_rank_by_words_and_a_settled_query_by_meaning(client, engine):
+    query = "сколько дней даётся, чтобы среагировать на просьбу клиента вернуть вещь"
+    words = engine.search(query, limit=8, semantic=False)
+    meaning = engine.search(query, limit=8)
+    assert [h.id for h in words.hits] != [h.id for h in meaning.hits]
+
+    def ids(**params) -> list[str]:
+        body = client.get("/api/search", query_string={"q": query, **params}).get_json()
+        return [r["id"] for r in body["results"]]
+
+    assert ids(source="instant") == [h.id for h in words.hits]
+    assert ids(source="instant", settled="1") == [h.id for h in meaning.hits]
+    assert ids(source="dialog-form") == [h.id for h in meaning.hits]
+    assert ids() == [h.id for h in meaning.hits]

