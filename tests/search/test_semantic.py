@@ -114,3 +114,11 @@ def test_learned_phrasing_is_embedded_with_its_entry(tmp_path):
     entries = engine.content.published()
     assert heads == {e.id for e in entries}
     assert len(vectors.owners) == sum(1 + len(e.asked_as) for e in entries)
+
+
+def test_a_help_center_with_nothing_published_searches_without_errors(tmp_path, model):
+    build_index(tmp_path / "ix", [], semantic=True)
+    handle = IndexHandle(tmp_path / "ix")
+    assert handle.semantic is not None and handle.semantic.ids == ()
+    raw, standard = handle.semantic.scores(model.query("как вернуть товар"))
+    assert raw.size == 0 and standard.size == 0
