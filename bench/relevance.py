@@ -170,6 +170,17 @@ def deflection_report(engine: SearchEngine, queries: list[dict], verbose: bool) 
     }
 
 
+def taught_split(rows: list[dict], taught: set[str]) -> dict:
+    """mrr@10 on questions about entries learning taught something, and on the others."""
+    about = [r for r in rows if taught.intersection(map(str, r["relevant_ids"]))]
+    others = [r for r in rows if not taught.intersection(map(str, r["relevant_ids"]))]
+    return {
+        "taught": len(about),
+        "taught_mrr@10": summarize(about)["mrr@10"],
+        "untaught_mrr@10": summarize(others)["mrr@10"],
+    }
+
+
 def learned_phrasings(pairs: list[dict]) -> dict[str, list[str]]:
     """What the learning path makes of imported pairs: entry id -> approved phrasings."""
     return phrasings_by_entry(learn_pairs(pairs))
@@ -252,11 +263,18 @@ def run_corpus(
     peers_docs = with_peer_text(docs, learn)
     spravka = SpravkaEngine(learned)
     lexical = SpravkaEngine(learned, semantic=False)
-    for engine in (spravka, lexical, WhooshDefault(peers_docs), Fts5(peers_docs)):
+    engines = [spravka, lexical, WhooshDefault(peers_docs), Fts5(peers_docs)]
+    if learn:  # the same questions with nothing learned: what learning itself adds
+        engines.insert(1, SpravkaEngine(docs))
+        engines[1].name = "spravka-nothing-learned"
+    taught = {str(i) for p in learn for i in p["relevant_ids"][:1]}
+    for engine in engines:
         metrics, rows = evaluate(engine, queries)
         line = {"engine": engine.name, **metrics, "queries": len(queries), "learned": len(learn)}
         if isinstance(engine, SpravkaEngine):
             line.update(corpus_deflection(engine.result, queries))
+        if learn:
+            line.update(taught_split(rows, taught))
             if verbose:
                 for r in rows:
                     if r["rank"] != 1:

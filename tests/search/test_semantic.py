@@ -122,3 +122,20 @@ def test_a_help_center_with_nothing_published_searches_without_errors(tmp_path, 
     assert handle.semantic is not None and handle.semantic.ids == ()
     raw, standard = handle.semantic.scores(model.query("как вернуть товар"))
     assert raw.size == 0 and standard.size == 0
+
+
+def test_strong_needs_the_sentence_model_to_agree(engine):
+    # Words alone are sure; the model puts «товар пропал из остатков» first: two close
+    # neighbours, so both are shown and the seller picks.
+    query = "товар утерен на приемке"
+    assert engine.search(query, semantic=False).match == "strong"
+    result = engine.search(query)
+    assert result.match == "weak"
+    assert result.hits[0].id == "acceptance/lost-at-acceptance"
+
+
+def test_an_entry_that_holds_every_word_needs_no_model_agreement(engine):
+    # «как написать в поддержку»: every word is in the entry's own phrasing; the model
+    # prefers the rules of writing to support, but the words have said what is asked.
+    result = engine.search("как написат в подержку")
+    assert result.match == "strong" and result.hits[0].id == "support/how-to-create-dialog"
