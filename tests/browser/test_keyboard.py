@@ -268,8 +268,10 @@ def test_phone_screenshots(browser, live_server, seeded, artifacts_dir, name, ro
     login(page, live_server.url, role)
     page.goto(live_server(path))
     if name == "home-results":
-        page.keyboard.type("сколько ждать ответа от поддержки")
-        page.wait_for_selector("[data-instant][data-rendered-query]")
+        query = "сколько ждать ответа от поддержки"
+        page.keyboard.type(query)
+        # The whole question's results, not a prefix's painted on the way.
+        page.wait_for_selector(f'[data-instant][data-rendered-query="{query}"]')
     if name == "new-dialog-typing":
         page.keyboard.type("пропал товар после приёмки")
         page.wait_for_selector("#suggestion-list li")
