@@ -109,3 +109,13 @@ def test_keystrokes_rank_by_words_and_a_settled_query_by_meaning(client, engine)
     assert ids(source="instant", settled="1") == [h.id for h in meaning.hits]
     assert ids(source="dialog-form") == [h.id for h in meaning.hits]
     assert ids() == [h.id for h in meaning.hits]
+
+
+def test_with_semantic_off_search_answers_by_words(app_config, tmp_path):
+    from web.app import create_app
+
+    app = create_app({**app_config, "INDEX_DIR": str(tmp_path / "words"), "SEMANTIC": False})
+    index = app.extensions["spravka.search"].store.current()
+    assert not (index / "semantic.npz").exists()
+    data = app.test_client().get("/api/search?q=какие форматы файлов можно прикрепить").get_json()
+    assert data["results"][0]["id"] == "support/attachments"
