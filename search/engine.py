@@ -118,7 +118,11 @@ class QueryRunner:
         model = encoder() if vectors is not None else None
         if model is None:
             return {}, []
-        raw, scores = vectors.scores(model.query(query_text(parsed, query)))
+        try:
+            raw, scores = vectors.scores(model.query(query_text(parsed, query)))
+        except Exception:  # a fault in the model costs this query its semantic part only
+            log.exception("sentence similarity failed; ranking by words")
+            return {}, []
         stands_out = (raw >= SEMANTIC_MIN_SIMILARITY) & (raw - raw.mean() >= SEMANTIC_MIN_LIFT)
         best = np.argsort(-scores)[:SEMANTIC_CANDIDATES]
         also = [vectors.ids[i] for i in best if stands_out[i]]

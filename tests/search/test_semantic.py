@@ -154,3 +154,21 @@ def test_queries_run_on_one_thread_after_a_build_batch(model):
     texts = [f"Поставка номер {n} не принята складом" for n in range(BATCH_OF_BUILD)]
     assert model.embed(texts, as_query=False).shape == (BATCH_OF_BUILD, model._model.dim)
     assert model._openmp.omp_get_max_threads() == MODEL_THREADS
+
+
+def test_vectors_of_another_model_cost_the_semantic_part_only(tmp_path):
+    """A vectors file that does not fit the model (another dimension) ranks by words."""
+    from search.analysis import Glossary
+    from search.engine import QueryRunner
+
+    docs = [
+        IndexDoc("a/one", "Как вернуть товар", "Оформите заявку на возврат."),
+        IndexDoc("a/two", "Как упаковать поставку", "Коробки по правилам склада."),
+    ]
+    build_index(tmp_path / "ix", docs, semantic=True)
+    with np.load(tmp_path / "ix" / VECTORS) as data:
+        stored = dict(data)
+    stored["passages"] = np.ones((2, 10), dtype=np.float32)
+    np.savez(tmp_path / "ix" / VECTORS, **stored)
+    runner = QueryRunner(IndexHandle(tmp_path / "ix"), Glossary({}), [])
+    assert [h.id for h in runner.run("вернуть товар").hits][:1] == ["a/one"]
