@@ -36,10 +36,10 @@ class SpravkaEngine:
         glossary: Glossary | None = None,
         profiles=(),
         semantic: bool = True,
+        name: str | None = None,
     ) -> None:
         self.semantic = semantic
-        if not semantic:
-            self.name = "spravka-lexical"
+        self.name = name or ("spravka" if semantic else "spravka-lexical")
         self.dir = Path(tempfile.mkdtemp(prefix="bench-spravka-"))
         started = time.perf_counter()
         build_index(self.dir, docs, glossary or Glossary({}), semantic=semantic)

@@ -265,8 +265,7 @@ def run_corpus(
     lexical = SpravkaEngine(learned, semantic=False)
     engines = [spravka, lexical, WhooshDefault(peers_docs), Fts5(peers_docs)]
     if learn:  # the same questions with nothing learned: what learning itself adds
-        engines.insert(1, SpravkaEngine(docs))
-        engines[1].name = "spravka-nothing-learned"
+        engines.insert(1, SpravkaEngine(docs, name="spravka-nothing-learned"))
     taught = {str(i) for p in learn for i in p["relevant_ids"][:1]}
     for engine in engines:
         metrics, rows = evaluate(engine, queries)

@@ -16,8 +16,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
 from search.analysis import Glossary, words
 from search.content import Content, load_content
 from search.decision import RouteProfile, decide, route_profiles, suggest_route
@@ -25,18 +23,8 @@ from search.errors import ContentError, IndexUnavailable
 from search.index import IndexDoc, IndexHandle, IndexStore, build_index
 from search.model import Decision, Entry, Hit, SearchResult
 from search.query import ParsedQuery, parse_query
-from search.ranking import (
-    BM25,
-    SEMANTIC_CANDIDATES,
-    SEMANTIC_MIN_LIFT,
-    SEMANTIC_MIN_SIMILARITY,
-    Candidate,
-    fuse,
-    rerank,
-    retrieve,
-    scope_filter,
-)
-from search.semantic import encoder, query_text
+from search.ranking import BM25, Candidate, fuse, offered, rerank, retrieve, scope_filter
+from search.semantic import Similarity, encoder, query_text
 from search.snippets import make_snippet
 
 log = logging.getLogger(__name__)
@@ -101,9 +89,9 @@ class QueryRunner:
             route = suggest_route(parsed, [], self.profiles, (category, topic))
             result.decision = Decision("none", *route)
             return result
-        similar, also = self._similar(parsed, query) if semantic and not exact else ({}, [])
-        found = retrieve(self.handle, parsed, scope_filter(category, topic), also)
-        ranked = fuse(rerank(parsed, found), similar)
+        similarity = self._similarity(parsed, query) if semantic and not exact else None
+        found = retrieve(self.handle, parsed, scope_filter(category, topic), offered(similarity))
+        ranked = fuse(rerank(parsed, found), similarity)
         result.decision = decide(parsed, ranked, self.profiles, (category, topic))
         # Marked words are the same for every hit: work them out once per query.
         terms = parsed.all_terms()
@@ -111,22 +99,17 @@ class QueryRunner:
         result.hits = [self._hit(c, terms, prefixes) for c in ranked[:limit]]
         return result
 
-    def _similar(self, parsed: ParsedQuery, query: str) -> tuple[dict[str, float], list[str]]:
-        """Every entry's standardised sentence similarity to the query, and the entries the
-        model alone would offer (those that stand out); nothing without vectors."""
+    def _similarity(self, parsed: ParsedQuery, query: str) -> Similarity | None:
+        """The query's sentence similarity to every entry; None without vectors or model."""
         vectors = self.handle.semantic
         model = encoder() if vectors is not None else None
         if model is None:
-            return {}, []
+            return None
         try:
-            raw, scores = vectors.scores(model.query(query_text(parsed, query)))
+            return vectors.compare(model.query(query_text(parsed, query)))
         except Exception:  # a fault in the model costs this query its semantic part only
             log.exception("sentence similarity failed; ranking by words")
-            return {}, []
-        stands_out = (raw >= SEMANTIC_MIN_SIMILARITY) & (raw - raw.mean() >= SEMANTIC_MIN_LIFT)
-        best = np.argsort(-scores)[:SEMANTIC_CANDIDATES]
-        also = [vectors.ids[i] for i in best if stands_out[i]]
-        return dict(zip(vectors.ids, scores.tolist(), strict=True)), also
+            return None
 
     def _hit(self, c: Candidate, terms: set[str], prefixes: tuple[str, ...]) -> Hit:
         f = c.fields

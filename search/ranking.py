@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz
 from whoosh import scoring
 from whoosh.query import And, Or, Query, Term
 
 from search.index import IndexHandle
 from search.query import ParsedQuery
+from search.semantic import Similarity
 
 # BM25F field weights. Titles are FAQ questions / article titles, written the way sellers
 # ask, so a title match says most; tags are the editors' list of seller words and jargon;
@@ -179,17 +181,27 @@ def _named(searcher, ids: Sequence[str], seen: set[str], scope: Query | None) ->
     return [Candidate(hit["id"], hit.fields(), 0.0) for hit in results]
 
 
-def fuse(ranked: list[Candidate], semantic: dict[str, float]) -> list[Candidate]:
+def offered(similarity: Similarity | None) -> list[str]:
+    """The entries the sentence model alone would offer: its first SEMANTIC_CANDIDATES,
+    those that stand out (SEMANTIC_MIN_SIMILARITY, SEMANTIC_MIN_LIFT)."""
+    if similarity is None or not similarity.ids:
+        return []
+    raw = similarity.raw
+    stands_out = (raw >= SEMANTIC_MIN_SIMILARITY) & (raw - raw.mean() >= SEMANTIC_MIN_LIFT)
+    best = np.argsort(-similarity.standard)[:SEMANTIC_CANDIDATES]
+    return [similarity.ids[i] for i in best if stands_out[i]]
+
+
+def fuse(ranked: list[Candidate], similarity: Similarity | None) -> list[Candidate]:
     """Add each candidate's sentence similarity to its re-rank score; best first."""
-    # (the discount is the query's: how fully the best-covering entry's head holds it)
-    if not ranked or not semantic:
+    if not ranked or similarity is None:
         return ranked
     top = max(c.score for c in ranked) or 1.0
-    weight = SEMANTIC_WEIGHT * (
-        1 - SEMANTIC_COVERED_DISCOUNT * max(c.head_coverage for c in ranked)
-    )
+    # The discount is the query's: how fully the best-covering entry's head holds it.
+    covered = max(c.head_coverage for c in ranked)
+    weight = SEMANTIC_WEIGHT * (1 - SEMANTIC_COVERED_DISCOUNT * covered)
     for c in ranked:
-        c.semantic = semantic.get(c.id, 0.0)
+        c.semantic = similarity.of(c.id)
         c.score = c.score / top + weight * c.semantic
     return sorted(ranked, key=lambda c: -c.score)
 

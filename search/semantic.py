@@ -23,7 +23,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -143,6 +143,21 @@ def encoder() -> Encoder | None:
 
 
 @dataclass(frozen=True)
+class Similarity:
+    """One query's similarity to every entry of a SemanticIndex."""
+
+    ids: tuple[str, ...]
+    rows: dict[str, int]  # entry id -> position in `raw` / `standard`
+    raw: np.ndarray  # passage + best head similarity, up to 2.0
+    standard: np.ndarray  # the same standardised over the collection
+
+    def of(self, entry_id: str) -> float:
+        """An entry's standardised similarity (0.0, the collection's mean, if unknown)."""
+        row = self.rows.get(entry_id)
+        return 0.0 if row is None else float(self.standard[row])
+
+
+@dataclass(frozen=True)
 class SemanticIndex:
     """Vectors of one index generation: a passage per entry, heads per entry."""
 
@@ -150,17 +165,21 @@ class SemanticIndex:
     passages: np.ndarray  # (n, dim)
     heads: np.ndarray  # (m, dim): titles and asked_as phrases, query-style
     owners: np.ndarray  # (m,) row in `ids` of each head
+    rows: dict[str, int] = field(init=False, repr=False)
 
-    def scores(self, query_vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each entry's similarity to the query (passage + best head, up to 2.0), and the
-        same standardised over the collection."""
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rows", {entry_id: n for n, entry_id in enumerate(self.ids)})
+
+    def compare(self, query_vector: np.ndarray) -> Similarity:
+        """Each entry's similarity to the query, raw and standardised over the collection."""
         if not self.ids:
-            return np.zeros(0), np.zeros(0)
+            return Similarity(self.ids, self.rows, np.zeros(0), np.zeros(0))
         raw = self.passages @ query_vector
         best_head = np.full(len(self.ids), -1.0, dtype=np.float32)
         np.maximum.at(best_head, self.owners, self.heads @ query_vector)
         raw = raw + best_head
-        return raw, (raw - raw.mean()) / max(float(raw.std()), MIN_SPREAD)
+        standard = (raw - raw.mean()) / max(float(raw.std()), MIN_SPREAD)
+        return Similarity(self.ids, self.rows, raw, standard)
 
 
 def load_vectors(directory: Path) -> SemanticIndex | None:

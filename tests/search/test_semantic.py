@@ -128,8 +128,8 @@ def test_a_help_center_with_nothing_published_searches_without_errors(tmp_path, 
     build_index(tmp_path / "ix", [], semantic=True)
     handle = IndexHandle(tmp_path / "ix")
     assert handle.semantic is not None and handle.semantic.ids == ()
-    raw, standard = handle.semantic.scores(model.query("как вернуть товар"))
-    assert raw.size == 0 and standard.size == 0
+    similarity = handle.semantic.compare(model.query("как вернуть товар"))
+    assert similarity.raw.size == 0 and similarity.standard.size == 0
 
 
 def test_strong_needs_the_sentence_model_to_agree(engine):
