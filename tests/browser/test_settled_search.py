@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import expect
@@ -27,3 +28,27 @@ def test_a_pause_in_typing_brings_the_answer_found_by_meaning(page, live_server,
     assert len(keystrokes) >= 3 and all(a["source"] == ["instant"] for a in keystrokes)
     # One settled request per pause, for the whole query, not one per key.
     assert len(settled) == 1 and settled[0]["q"] == [OTHER_WORDS]
+
+
+def test_the_settled_request_follows_a_burst_whose_last_key_waited(page, live_server):
+    """Keystroke answers held: every key after the first waits in a burst, the last one
+    too, and the settled request must still follow it."""
+    held = []
+
+    def hold_keystrokes(route):
+        if "settled" in parse_qs(urlparse(route.request.url).query):
+            route.continue_()
+        else:
+            held.append(route)  # still out when the next key comes: a burst
+
+    page.route("**/api/search?*", hold_keystrokes)
+    page.goto(live_server("/"))
+    page.locator("#q").press_sequentially(OTHER_WORDS, delay=5)
+    first = page.locator("[data-instant] .best__title a, [data-instant] .result__link").first
+    expect(first).to_have_attribute("href", "/q/buyer-returns/deadline", timeout=10_000)
+    # The first key went at once; the last one waited in the burst and was sent too.
+    assert len(held) >= 2
+    assert parse_qs(urlparse(held[-1].request.url).query)["q"] == [OTHER_WORDS]
+    for route in held:
+        with contextlib.suppress(Exception):  # the browser aborted them: newer keys came
+            route.abort()

@@ -103,6 +103,8 @@
       clearTimeout(self.settleTimer);
       if (delay) self.timer = setTimeout(function () { self.run(); }, delay);
       else self.run();
+      // Only a new key moves the settle timer: a keystroke run delayed within a burst
+      // must not cancel the settled request that follows the last key.
       self.settleTimer = setTimeout(function () { self.run(true); }, SETTLE_MS);
     });
     this.input.addEventListener("keydown", function (event) { self.onKey(event); });
@@ -154,7 +156,6 @@
     var self = this;
     var query = this.input.value.trim();
     clearTimeout(this.timer);
-    if (!settled) clearTimeout(this.settleTimer);
     if (this.controller) this.controller.abort();
     if (this.onSearchPage) {
       var url = "/search" + (query ? "?" + new URLSearchParams({ q: query }) : "");
