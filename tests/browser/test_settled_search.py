@@ -46,6 +46,8 @@ def test_the_settled_request_follows_a_burst_whose_last_key_waited(page, live_se
     page.locator("#q").press_sequentially(OTHER_WORDS, delay=5)
     first = page.locator("[data-instant] .best__title a, [data-instant] .result__link").first
     expect(first).to_have_attribute("href", "/q/buyer-returns/deadline", timeout=10_000)
+    # Only the settled answer was painted: the page still says which question it shows.
+    expect(page.locator("[data-instant]")).to_have_attribute("data-rendered-query", OTHER_WORDS)
     # The first key went at once; the last one waited in the burst and was sent too.
     assert len(held) >= 2
     assert parse_qs(urlparse(held[-1].request.url).query)["q"] == [OTHER_WORDS]

@@ -201,7 +201,7 @@
         if (settled && shown === self.shown) return;
         self.shown = shown;
         self.render(query, pair[0], pair[1]);
-        if (!settled) self.painted(query);
+        self.painted(query, !settled);
       })
       .catch(function (error) {
         if (error.name === "AbortError") return;
@@ -224,17 +224,21 @@
       });
   };
 
-  /* Marks "results painted" after the next frame, for the keystroke-to-results figure. */
-  InstantSearch.prototype.painted = function (query) {
+  /* After the next frame: data-rendered-query says which question is on screen, and for a
+     keystroke (`timed`) "results painted" is marked for the keystroke-to-results figure;
+     a settled repaint is not a keystroke's and would skew it. */
+  InstantSearch.prototype.painted = function (query, timed) {
     var region = this.region;
     requestAnimationFrame(function () {
       setTimeout(function () {
-        performance.clearMarks("spravka:painted");
-        performance.mark("spravka:painted");
-        try {
-          performance.measure("spravka:results", "spravka:input", "spravka:painted");
-        } catch (e) {
-          /* no keystroke mark: the search ran on load */
+        if (timed) {
+          performance.clearMarks("spravka:painted");
+          performance.mark("spravka:painted");
+          try {
+            performance.measure("spravka:results", "spravka:input", "spravka:painted");
+          } catch (e) {
+            /* no keystroke mark: the search ran on load */
+          }
         }
         region.setAttribute("data-rendered-query", query);
       }, 0);
