@@ -142,6 +142,20 @@ def test_strong_needs_the_sentence_model_to_agree(engine):
     assert result.hits[0].id == "acceptance/lost-at-acceptance"
 
 
+def test_a_close_neighbour_after_fusion_makes_the_answer_weak(engine):
+    # Words alone lead clearly; the model finds «как создать обращение» nearly as close as
+    # «способы связи», and with both similarities added the lead is a coin toss.
+    query = "как связаться с поддержкой"
+    words = engine.search(query, semantic=False)
+    assert words.match == "strong" and words.hits[0].id == "support/contact-channels"
+    fused = engine.search(query)
+    assert fused.match == "weak"
+    assert [h.id for h in fused.hits[:2]] == [
+        "support/contact-channels",
+        "support/how-to-create-dialog",
+    ]
+
+
 def test_an_entry_that_holds_every_word_needs_no_model_agreement(engine):
     # «как написать в поддержку»: every word is in the entry's own phrasing; the model
     # prefers the rules of writing to support, but the words have said what is asked.
