@@ -9,7 +9,13 @@ from web.analytics.recording import record_dialog_opened
 from web.api import schemas
 from web.api.dialog_lists import list_dialogs, retry_after_seconds
 from web.api.errors import ApiError
-from web.api.idempotency import claim_key, forget_key, remember_key
+from web.api.idempotency import (
+    claim_key,
+    claim_message_key,
+    forget_key,
+    remember_key,
+    remember_message_key,
+)
 from web.api.operations import JSON, MULTIPART, operation
 from web.api.serializers import (
     assigned_json,
@@ -35,7 +41,8 @@ IDEMPOTENCY_HEADER = {
     "name": "Idempotency-Key",
     "required": False,
     "schema": {"type": "string", "maxLength": schemas.IDEMPOTENCY_KEY_MAX},
-    "description": "Repeat it to retry safely: the same user gets the same dialog back.",
+    "description": "Repeat it to retry safely: the same user gets back what the first "
+    "request created, and nothing is created twice.",
 }
 FILE_CONTENT = {t: {"schema": {"type": "string"}} for t in sorted(set(CONTENT_TYPES.values()))}
 
@@ -45,6 +52,14 @@ def _dialog(number: int):
     if g.user.role == "agent":
         return any_dialog(db(), number)
     return seller_dialog(db(), g.user.id, number)
+
+
+def _idempotency_key() -> str | None:
+    """The request's Idempotency-Key header (None when absent or blank)."""
+    key = (request.headers.get("Idempotency-Key") or "").strip() or None
+    if key is not None and len(key) > schemas.IDEMPOTENCY_KEY_MAX:
+        raise ApiError(422, fields={"Idempotency-Key": "не длиннее 200 символов"})
+    return key
 
 
 def _refused(errors: FormErrors) -> ApiError:
@@ -108,9 +123,7 @@ def _open(draft, key: str | None):
 )
 def create_dialog(data: dict):
     """Check like the web form, refuse duplicates unless confirm_new, then save."""
-    key = (request.headers.get("Idempotency-Key") or "").strip() or None
-    if key is not None and len(key) > schemas.IDEMPOTENCY_KEY_MAX:
-        raise ApiError(422, fields={"Idempotency-Key": "не длиннее 200 символов"})
+    key = _idempotency_key()
     form = MultiDict({k: v for k, v in data.items() if isinstance(v, str)})
     form["confirm_new"] = "1" if data.get("confirm_new") else ""
     draft, errors = parse_new_dialog(form, request.files.getlist("files"))
@@ -155,25 +168,47 @@ def _message_flags(data: dict) -> None:
     summary="Write into a dialog (agents may also complete or write an internal note)",
     body=schemas.MessageCreate,
     body_types=(MULTIPART, JSON),
+    headers=(IDEMPOTENCY_HEADER,),
     responses={201: schemas.Message},
     errors=(404, 409, 413, 503),
 )
 def post_message(number: int, data: dict):
-    """A seller's message or an agent's reply / note."""
+    """A seller's message or an agent's reply / note; a repeated key returns the first."""
     _message_flags(data)
+    key = _idempotency_key()
     found = _dialog(number)
     form = MultiDict({"body": data.get("text", "")})
     text, files, errors = parse_message(form, request.files.getlist("files"))
     if errors.files:
         raise _refused(errors)
+    existing = claim_message_key(db(), g.user, key, number)
+    if existing is not None:
+        return jsonify(message_json(found, _message(found, existing))), 201
+    try:
+        message = _write(found, text, files, data)
+    except Exception:
+        forget_key(db(), g.user, key)
+        raise
+    remember_message_key(db(), g.user, key, message.id)
+    return jsonify(message_json(found, message)), 201
+
+
+def _write(found, text: str, files, data: dict):
+    """The message itself, by the caller's role."""
     if g.user.role == "agent":
-        message = conversation.agent_message(
+        return conversation.agent_message(
             db(), found, g.user, text, files,
             complete=data["complete"], internal=data["internal"],
         )  # fmt: skip
-    else:
-        message = conversation.seller_message(db(), found, g.user, text, files)
-    return jsonify(message_json(found, message)), 201
+    return conversation.seller_message(db(), found, g.user, text, files)
+
+
+def _message(found, message_id: int):
+    """The dialog's message a key wrote (the key is the user's, so it was theirs)."""
+    message = next((m for m in found.messages if m.id == message_id), None)
+    if message is None:  # cannot happen while messages are never deleted
+        raise ApiError(409, "Сообщение с этим Idempotency-Key не найдено.", code="conflict")
+    return message
 
 
 @bp.post("/dialogs/<int:number>/assign")

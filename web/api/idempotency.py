@@ -1,8 +1,13 @@
-"""Idempotency-Key for POST /api/v1/dialogs: a repeated key returns the first dialog."""
+"""Idempotency-Key for the API's POSTs that create: a dialog, or a message in one.
+
+A repeated key returns what the first request created instead of creating it again (the
+mobile app retries on a flaky network). A key is the user's: another user's same key is
+another request; a key used for one thing and sent with another is refused.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -11,8 +16,8 @@ from web.api.errors import ApiError
 from web.api.models import IdempotencyKey
 from web.timestamps import utcnow
 
-# The key row exists before the dialog does (so two concurrent retries cannot both create
-# one); until the dialog is saved it points at this number, which no dialog has.
+# The key row exists before what it creates does (so two concurrent retries cannot both
+# create one); until that is saved it points at this id, which no dialog or message has.
 PENDING = 0
 
 
@@ -22,33 +27,75 @@ def _find(session: Session, user: User, key: str) -> IdempotencyKey | None:
     )
 
 
+def _reserve(session: Session, user: User, key: str, row: IdempotencyKey) -> IdempotencyKey | None:
+    """Save `row` as the key's reservation; None if saved, else the row that was there."""
+    session.add(row)
+    try:
+        session.commit()
+        return None
+    except IntegrityError:  # a concurrent retry reserved it first
+        session.rollback()
+        return _find(session, user, key)
+
+
+def _in_progress() -> ApiError:
+    return ApiError(409, "Запрос с этим Idempotency-Key ещё выполняется.", code="in_progress")
+
+
+def _reused() -> ApiError:
+    return ApiError(422, fields={"Idempotency-Key": "уже использован для другого запроса"})
+
+
 def claim_key(session: Session, user: User, key: str | None) -> int | None:
     """The dialog number this key already created, or None after reserving the key."""
     if key is None:
         return None
     row = _find(session, user, key)
     if row is None:
-        session.add(
-            IdempotencyKey(user_id=user.id, key=key, dialog_number=PENDING, created_at=utcnow())
-        )
-        try:
-            session.commit()
+        fresh = IdempotencyKey(user_id=user.id, key=key, dialog_number=PENDING, created_at=utcnow())
+        row = _reserve(session, user, key, fresh)
+        if row is None:
             return None
-        except IntegrityError:
-            session.rollback()
-            row = _find(session, user, key)
-    if row is None or row.dialog_number == PENDING:
-        raise ApiError(409, "Запрос с этим Idempotency-Key ещё выполняется.", code="in_progress")
+    if row.message_id is not None:
+        raise _reused()
+    if row.dialog_number == PENDING:
+        raise _in_progress()
     return row.dialog_number
+
+
+def claim_message_key(session: Session, user: User, key: str | None, number: int) -> int | None:
+    """The id of the message this key already wrote into dialog `number`, or None after
+    reserving the key."""
+    if key is None:
+        return None
+    row = _find(session, user, key)
+    if row is None:
+        fresh = IdempotencyKey(
+            user_id=user.id, key=key, dialog_number=number, message_id=PENDING, created_at=utcnow()
+        )
+        row = _reserve(session, user, key, fresh)
+        if row is None:
+            return None
+    if row.message_id is None or row.dialog_number != number:
+        raise _reused()
+    if row.message_id == PENDING:
+        raise _in_progress()
+    return row.message_id
 
 
 def remember_key(session: Session, user: User, key: str | None, number: int) -> None:
     """Point the reserved key at the dialog it created."""
-    if key is None:
-        return
-    row = _find(session, user, key)
+    row = _find(session, user, key) if key is not None else None
     if row is not None:
         row.dialog_number = number
+        session.commit()
+
+
+def remember_message_key(session: Session, user: User, key: str | None, message_id: int) -> None:
+    """Point the reserved key at the message it wrote."""
+    row = _find(session, user, key) if key is not None else None
+    if row is not None:
+        row.message_id = message_id
         session.commit()
 
 
@@ -61,7 +108,7 @@ def forget_key(session: Session, user: User, key: str | None) -> None:
         delete(IdempotencyKey).where(
             IdempotencyKey.user_id == user.id,
             IdempotencyKey.key == key,
-            IdempotencyKey.dialog_number == PENDING,
+            or_(IdempotencyKey.dialog_number == PENDING, IdempotencyKey.message_id == PENDING),
         )
     )
     session.commit()

@@ -1,4 +1,5 @@
-"""API tables: personal access tokens (hashed) and the Idempotency-Key of each created dialog."""
+"""API tables: personal access tokens (hashed) and the Idempotency-Keys of created dialogs
+and messages."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ class ApiToken(Base):
 
 
 class IdempotencyKey(Base):
-    """The dialog a user's POST /api/v1/dialogs with this Idempotency-Key created."""
+    """What a user's POST with this Idempotency-Key created: a dialog (`message_id` NULL),
+    or a message in dialog `dialog_number`."""
 
     __tablename__ = "api_idempotency_keys"
     __table_args__ = (UniqueConstraint("user_id", "key", name="uq_api_idempotency_user_key"),)
@@ -45,4 +47,5 @@ class IdempotencyKey(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(200))
     dialog_number: Mapped[int] = mapped_column(Integer)
+    message_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

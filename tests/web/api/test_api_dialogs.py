@@ -100,6 +100,54 @@ def test_idempotency_key_returns_the_same_dialog(api_app, api_client, people):
     assert other.status_code == 201 and _count(api_app) == 2
 
 
+def _thread(app, number: int) -> list[str]:
+    from sqlalchemy import select
+
+    from web.database import db
+    from web.dialogs.models import Dialog
+
+    with app.app_context():
+        dialog = db().scalar(select(Dialog).where(Dialog.number == number))
+        return [m.body for m in dialog.messages]
+
+
+def test_idempotency_key_writes_a_message_once(dialog_app_any_db):
+    app, client = dialog_app_any_db, dialog_app_any_db.test_client()
+    token = issue_token(app, "seller")[1]
+    number = _create(client, token).get_json()["number"]
+    url = f"/api/v1/dialogs/{number}/messages"
+    key = {**bearer(token), "Idempotency-Key": "msg-1"}
+    first = client.post(url, json={"text": "Фото брака прикладываю"}, headers=key)
+    again = client.post(url, json={"text": "Фото брака прикладываю"}, headers=key)
+    assert first.status_code == again.status_code == 201
+    assert first.get_json() == again.get_json()
+    assert _thread(app, number).count("Фото брака прикладываю") == 1
+    # A key is for one request: not for another dialog, nor for opening one.
+    other = _create(client, token, confirm_new="true").get_json()["number"]
+    elsewhere = client.post(f"/api/v1/dialogs/{other}/messages", json={"text": "да"}, headers=key)
+    assert elsewhere.status_code == 422
+    assert "Idempotency-Key" in elsewhere.get_json()["error"]["fields"]
+    opened = _create(client, token, headers={"Idempotency-Key": "msg-1"}, confirm_new="true")
+    assert opened.status_code == 422
+
+
+def test_a_refused_message_frees_its_idempotency_key(api_app, api_client, people):
+    number = _create(api_client, people["seller"]).get_json()["number"]
+    url = f"/api/v1/dialogs/{number}/messages"
+    key = {**bearer(people["seller"]), "Idempotency-Key": "msg-2"}
+    empty = api_client.post(url, json={"text": "   "}, headers=key)
+    assert empty.status_code == 422
+    written = api_client.post(url, json={"text": "Теперь с текстом"}, headers=key)
+    assert written.status_code == 201 and written.get_json()["text"] == "Теперь с текстом"
+    # A dialog's key is not a message's.
+    dialog_key = {**bearer(people["seller"]), "Idempotency-Key": "dlg-1"}
+    assert (
+        _create(api_client, people["seller"], headers=dialog_key, confirm_new="true").status_code
+        == 201
+    )
+    assert api_client.post(url, json={"text": "ещё"}, headers=dialog_key).status_code == 422
+
+
 def test_the_hourly_limit_is_429_with_retry_after(dialog_config):
     from web.app import create_app
 
