@@ -61,3 +61,15 @@ def created_number(response) -> int:
     match = re.search(r"/dialogs/(\d+)$", response.headers["Location"])
     assert match, response.headers["Location"]
     return int(match.group(1))
+
+
+def stored_uploads(app) -> list[Path]:
+    """Stored attachments (files kept for a resubmit live apart, in uploads/pending)."""
+    folder = Path(app.instance_path) / "uploads"
+    return sorted(p for p in folder.iterdir() if p.is_file()) if folder.exists() else []
+
+
+def pending_uploads(app) -> list[Path]:
+    """Files kept for a resubmit of a refused form."""
+    folder = Path(app.instance_path) / "uploads" / "pending"
+    return sorted(p for p in folder.iterdir() if p.suffix != ".json") if folder.exists() else []

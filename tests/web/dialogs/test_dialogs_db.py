@@ -9,21 +9,19 @@ from pathlib import Path
 
 from sqlalchemy import func, inspect, select, text
 
-from tests.dialog_helpers import DESCRIPTION, create, created_number, login, make_user, upload
+from tests.dialog_helpers import (
+    DESCRIPTION,
+    create,
+    created_number,
+    login,
+    make_user,
+    pending_uploads,
+    stored_uploads,
+    upload,
+)
 from web.database import db
 from web.dialogs.models import Attachment, Dialog, Message
 from web.migrate import downgrade_database, upgrade_database
-
-
-def _uploads(app) -> list[Path]:
-    """Stored attachments (files kept for a resubmit live apart, in uploads/pending)."""
-    folder = Path(app.instance_path) / "uploads"
-    return sorted(p for p in folder.iterdir() if p.is_file()) if folder.exists() else []
-
-
-def _pending(app) -> list[Path]:
-    folder = Path(app.instance_path) / "uploads" / "pending"
-    return sorted(p for p in folder.iterdir() if p.suffix != ".json") if folder.exists() else []
 
 
 def test_models_round_trip(dialog_app_any_db, sample_files):
@@ -145,14 +143,14 @@ def test_database_error_leaves_no_dialog_and_no_file(dialog_app_any_db, sample_f
         assert db().scalar(select(func.count(Dialog.id))) == 1
         assert db().scalar(select(func.count(Message.id))) == 1
         assert db().scalar(select(func.count(Attachment.id))) == 0
-    assert _uploads(app) == []  # neither temporary nor final files remain
+    assert stored_uploads(app) == []  # neither temporary nor final files remain
     # The files wait in the form for a retry, which works once the database does.
-    assert len(_pending(app)) == 2
+    assert len(pending_uploads(app)) == 2
     kept = re.findall(r'name="kept" value="([0-9a-f]{32})"', page)
     _allow_attachment_inserts(app)
     second = created_number(create(client, kept=kept))
     assert second == first + 1  # the failed attempt did not use up a number
-    assert len(_uploads(app)) == 2 and _pending(app) == []
+    assert len(stored_uploads(app)) == 2 and pending_uploads(app) == []
 
 
 def test_another_sellers_dialog_and_file_are_404(dialog_app_any_db, sample_files):
