@@ -26,6 +26,7 @@ from search.query import ParsedQuery, parse_query
 from search.ranking import BM25, Candidate, fuse, offered, rerank, retrieve, scope_filter
 from search.semantic import Similarity, encoder, query_text
 from search.snippets import make_snippet
+from search.vectors import INLINE_TEXTS, complete_in_background
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,9 @@ class QueryRunner:
         `semantic=False` ranks by words alone: as-you-type keystrokes, where embedding
         each prefix would cost more than the whole lexical search.
         """
+        # Whether vectors were there is part of the key: results ranked by words while a
+        # generation's vectors were still coming must not outlive their arrival.
+        semantic = semantic and self.handle.semantic is not None
         key = (query, limit, category, topic, exact, semantic)
         with self._cache_lock:
             cached = self._cache.get(key)
@@ -147,9 +151,12 @@ class SearchEngine:
         index_root: Path,
         reload_interval: float = 2.0,
         semantic: bool = True,
+        inline_texts: int | None = INLINE_TEXTS,
     ) -> None:
         self.content_root = Path(content_root)
         self.semantic = semantic  # build sentence vectors (search/semantic.py)
+        # New texts a build embeds before publishing; None: all (the CLI, which waits).
+        self.inline_texts = inline_texts
         self.store = IndexStore(Path(index_root))
         self.reload_interval = reload_interval
         self.errors: list[ContentError] = []
@@ -255,7 +262,10 @@ class SearchEngine:
             glossary = Glossary.from_groups(content.glossary)
             meta = {"fingerprint": fingerprint, "format": INDEX_FORMAT}
             previous = self.store.current()
-            build_index(generation, docs, glossary, meta, glossary_words, self.semantic, previous)
+            build_index(
+                generation, docs, glossary, meta, glossary_words,
+                self.semantic, previous, self.inline_texts,
+            )  # fmt: skip
             with open(generation / CONTENT_PICKLE, "wb") as handle:
                 pickle.dump((content, errors), handle, protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException:
@@ -309,6 +319,17 @@ class SearchEngine:
         # One assignment: readers see the old or the new generation, never a mix.
         self._live = _Live(content, runner, fingerprint, handle.directory.name, pointer)
         log.info("serving index %s (%d documents)", handle.directory.name, handle.doc_count)
+        if handle.vectors_pending and handle.semantic is None:
+            self._embed_later(handle)
+
+    def _embed_later(self, handle: IndexHandle) -> None:
+        """Embed the live generation's pending vectors in the background (search.vectors)."""
+
+        def wanted() -> bool:
+            live = self._live
+            return live is not None and live.generation == handle.directory.name
+
+        complete_in_background(handle.directory, wanted, handle.look_for_vectors)
 
     @staticmethod
     def _topic_names(content: Content, entry: Entry) -> str:

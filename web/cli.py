@@ -90,8 +90,12 @@ def check(strict: bool) -> None:
 def index() -> None:
     """Build the search index from the content and make it live."""
     settings = load_settings()
+    # The command waits for every sentence vector: the index it publishes is complete.
     engine = SearchEngine(
-        Path(settings["CONTENT"]), Path(settings["INDEX_DIR"]), semantic=settings["SEMANTIC"]
+        Path(settings["CONTENT"]),
+        Path(settings["INDEX_DIR"]),
+        semantic=settings["SEMANTIC"],
+        inline_texts=None,
     )
     errors = engine.rebuild(allow_partial=engine.store.current() is None)
     for error in errors:
@@ -189,7 +193,8 @@ def learn(source: Path) -> None:
     click.echo(
         f"learned {added} phrasings for {len(phrasings)} entries; files: {', '.join(changed) or 'none'}"
     )
-    SearchEngine(root, Path(settings["INDEX_DIR"]), semantic=settings["SEMANTIC"]).rebuild()
+    index_root = Path(settings["INDEX_DIR"])
+    SearchEngine(root, index_root, semantic=settings["SEMANTIC"], inline_texts=None).rebuild()
 
 
 @main.group()

@@ -10,15 +10,8 @@ import pytest
 
 from search.engine import SearchEngine
 from search.index import IndexDoc, IndexHandle, build_index
-from search.semantic import (
-    BATCH_OF_BUILD,
-    MODEL_THREADS,
-    VECTORS,
-    Encoder,
-    build_vectors,
-    load_vectors,
-    query_text,
-)
+from search.semantic import BATCH_OF_BUILD, MODEL_THREADS, Encoder, query_text
+from search.vectors import VECTORS, build_vectors, load_vectors
 
 PROJECT = Path(__file__).resolve().parents[2]
 
