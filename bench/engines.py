@@ -42,7 +42,8 @@ class SpravkaEngine:
         self.name = name or ("spravka" if semantic else "spravka-lexical")
         self.dir = Path(tempfile.mkdtemp(prefix="bench-spravka-"))
         started = time.perf_counter()
-        build_index(self.dir, docs, glossary or Glossary({}), semantic=semantic)
+        # inline=None: every vector before measuring (a server would add them after publishing).
+        build_index(self.dir, docs, glossary or Glossary({}), semantic=semantic, inline=None)
         self.build_s = time.perf_counter() - started
         self.runner = QueryRunner(
             IndexHandle(self.dir, BM25), glossary or Glossary({}), list(profiles)

@@ -214,9 +214,11 @@ def run_kb(verbose: bool, path: Path, learn: list[dict], half: bool) -> None:
         more, queries = split_half(queries)
         learn = learn + [q for q in more if q["relevant_ids"]]
     root = learned_content_root(learn) if learn else PROJECT
-    spravka = SearchEngine(root, Path(tempfile.mkdtemp(prefix="bench-kb-")))
+    spravka = SearchEngine(root, Path(tempfile.mkdtemp(prefix="bench-kb-")), inline_texts=None)
     spravka.ensure_index()
-    plain = SearchEngine(PROJECT, Path(tempfile.mkdtemp(prefix="bench-kb-plain-")))
+    plain = SearchEngine(
+        PROJECT, Path(tempfile.mkdtemp(prefix="bench-kb-plain-")), inline_texts=None
+    )
     plain.ensure_index()
     docs = with_peer_text([IndexDoc.from_entry(e) for e in plain.content.published()], learn)
 
