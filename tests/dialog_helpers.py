@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from web.accounts.services import create_user
+from web.database import db
 
 PASSWORD = "correct-horse-1"
 DESCRIPTION = "Вернули товар с дефектом: порвана упаковка и сломана застёжка на куртке"
@@ -73,3 +76,9 @@ def pending_uploads(app) -> list[Path]:
     """Files kept for a resubmit of a refused form."""
     folder = Path(app.instance_path) / "uploads" / "pending"
     return sorted(p for p in folder.iterdir() if p.suffix != ".json") if folder.exists() else []
+
+
+def count_rows(app, model) -> int:
+    """How many rows of `model` the app's database holds."""
+    with app.app_context():
+        return db().scalar(select(func.count(model.id)))

@@ -1,4 +1,4 @@
-"""Fixtures of the conversation tests: people on each database, a dialog opened by a seller."""
+"""Fixtures of the dialog tests: people on each database, a dialog opened by a seller."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ from dataclasses import dataclass
 import pytest
 from flask import Flask
 
-from tests.dialog_helpers import DESCRIPTION, create, created_number, login, make_user
+from tests.dialog_helpers import (
+    DESCRIPTION,
+    create,
+    created_number,
+    login,
+    make_user,
+    seller_client,
+)
 from web.accounts.models import User
 from web.database import db
 from web.dialogs.conversation import open_dialog
@@ -97,3 +104,9 @@ def clients(dialog_app_any_db):
         login(client, f"{name}@example.com")
         made[name] = client
     return Clients(app, **made)
+
+
+@pytest.fixture
+def seller(dialog_app):
+    """A client logged in as a seller (SQLite)."""
+    return seller_client(dialog_app)

@@ -7,10 +7,11 @@ import re
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests.dialog_helpers import (
     DESCRIPTION,
+    count_rows,
     create,
     created_number,
     make_user,
@@ -21,17 +22,6 @@ from tests.dialog_helpers import (
 from web.analytics.recording import Event
 from web.database import db
 from web.dialogs.models import Attachment, Dialog, Message
-
-
-@pytest.fixture
-def seller(dialog_app):
-    """A client logged in as a seller."""
-    return seller_client(dialog_app)
-
-
-def _count(app, model) -> int:
-    with app.app_context():
-        return db().scalar(select(func.count(model.id)))
 
 
 # -- the form, step by step -----------------------------------------------------------
@@ -155,7 +145,7 @@ def test_refusals_keep_what_was_typed(dialog_app, seller, fields, message):
         assert DESCRIPTION in page
     if "barcode" in fields:
         assert f'value="{fields["barcode"]}"' in page
-    assert _count(dialog_app, Dialog) == 0
+    assert count_rows(dialog_app, Dialog) == 0
 
 
 # -- duplicates -------------------------------------------------------------------------
@@ -166,7 +156,7 @@ def test_similar_open_dialog_is_offered_instead_of_a_new_one(dialog_app, seller)
     assert response.status_code == 200
     assert "Похоже, такой диалог уже открыт" in page
     assert f'formaction="/dialogs/{first}/messages"' in page
-    assert _count(dialog_app, Dialog) == 1
+    assert count_rows(dialog_app, Dialog) == 1
     second = created_number(
         create(seller, description=DESCRIPTION + ". Прошу помочь", confirm_new="1")
     )
@@ -192,7 +182,7 @@ def test_adding_the_message_to_the_open_dialog_instead(dialog_app, seller, sampl
     assert response.status_code == 302
     page = seller.get(f"/dialogs/{first}").get_data(as_text=True)
     assert "Ещё фото брака" in page and "defect.jpg" in page
-    assert _count(dialog_app, Dialog) == 1 and _count(dialog_app, Message) == 2
+    assert count_rows(dialog_app, Dialog) == 1 and count_rows(dialog_app, Message) == 2
 
 
 def test_kept_files_go_with_the_message_added_instead_of_a_new_dialog(
@@ -321,7 +311,7 @@ def test_this_solved_my_question_ends_without_a_dialog(dialog_app, seller):
     assert response.status_code == 302
     page = seller.get(response.headers["Location"]).get_data(as_text=True)
     assert "вопрос решён" in page and "Что делать, если вернули товар с дефектами?" in page
-    assert _count(dialog_app, Dialog) == 0
+    assert count_rows(dialog_app, Dialog) == 0
     with dialog_app.app_context():
         event = db().scalar(select(Event).where(Event.kind == "deflection"))
     assert (event.entry_id, event.query, event.category, event.topic) == (

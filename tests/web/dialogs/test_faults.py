@@ -46,11 +46,6 @@ def _pdf(path: Path, size: int) -> Path:
     return path
 
 
-@pytest.fixture
-def seller(dialog_app):
-    return seller_client(dialog_app)
-
-
 def test_unusable_uploads_folder_with_a_file_keeps_the_text_and_leaves_nothing(
     dialog_app, seller, sample_files
 ):

@@ -8,13 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.dialog_helpers import create, seller_client
-
-
-@pytest.fixture
-def seller(dialog_app):
-    """A client logged in as a seller."""
-    return seller_client(dialog_app)
+from tests.dialog_helpers import create
 
 
 def _summary(page: str) -> str:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests.dialog_helpers import (
     DESCRIPTION,
+    count_rows,
     create,
     created_number,
     login,
@@ -22,17 +22,6 @@ from tests.dialog_helpers import (
 )
 from web.database import db
 from web.dialogs.models import Attachment, Dialog, Message
-
-
-@pytest.fixture
-def seller(dialog_app):
-    """A client logged in as a seller."""
-    return seller_client(dialog_app)
-
-
-def _count(app, model) -> int:
-    with app.app_context():
-        return db().scalar(select(func.count(model.id)))
 
 
 def test_renamed_exe_is_refused_next_to_its_name_and_nothing_is_saved(
@@ -51,7 +40,7 @@ def test_renamed_exe_is_refused_next_to_its_name_and_nothing_is_saved(
     assert "setup.exe</strong> — Файлы «.exe» не принимаются" in errors
     assert "invoice.pdf" not in errors
     assert DESCRIPTION in page and 'value="4006381333931"' in page
-    assert _count(dialog_app, Dialog) == 0 and stored_uploads(dialog_app) == []
+    assert count_rows(dialog_app, Dialog) == 0 and stored_uploads(dialog_app) == []
     # The good file stays attached: sending the form again saves it with the dialog.
     kept = re.findall(r'name="kept" value="([0-9a-f]{32})" checked> invoice.pdf', page)
     assert len(kept) == 1 and len(pending_uploads(dialog_app)) == 1
@@ -72,12 +61,12 @@ def test_unusable_uploads_folder_is_a_clear_refusal_not_a_500(dialog_app, seller
     page = response.get_data(as_text=True)
     assert response.status_code == 503
     assert "Не удалось сохранить диалог" in page and "не пришла оплата за поставку" in page
-    assert _count(dialog_app, Dialog) == 1
+    assert count_rows(dialog_app, Dialog) == 1
     response = seller.post(f"/dialogs/{first}/messages", data={"body": "Дополнение к вопросу"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Не удалось отправить сообщение" in page and "Дополнение к вопросу" in page
-    assert _count(dialog_app, Message) == 1
+    assert count_rows(dialog_app, Message) == 1
     make_user(dialog_app, "agent@example.com", "agent")
     agent = dialog_app.test_client()
     login(agent, "agent@example.com")
@@ -149,7 +138,7 @@ def test_oversize_request_gets_a_friendly_413(dialog_config, tmp_path):
     assert response.status_code == 413
     page = response.get_data(as_text=True)
     assert "слишком большой" in page and "МБ" in page
-    assert _count(app, Dialog) == 0
+    assert count_rows(app, Dialog) == 0
 
 
 # -- files: who may download, and how ---------------------------------------------------
