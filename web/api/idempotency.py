@@ -27,15 +27,22 @@ def _find(session: Session, user: User, key: str) -> IdempotencyKey | None:
     )
 
 
-def _reserve(session: Session, user: User, key: str, row: IdempotencyKey) -> IdempotencyKey | None:
-    """Save `row` as the key's reservation; None if saved, else the row that was there."""
-    session.add(row)
+def _claim(session: Session, user: User, key: str, fresh: IdempotencyKey) -> IdempotencyKey | None:
+    """The key's row when it was used before, or None after saving `fresh` as its
+    reservation (two concurrent retries: the unique constraint lets one of them win)."""
+    row = _find(session, user, key)
+    if row is not None:
+        return row
+    session.add(fresh)
     try:
         session.commit()
         return None
-    except IntegrityError:  # a concurrent retry reserved it first
+    except IntegrityError:
         session.rollback()
-        return _find(session, user, key)
+    row = _find(session, user, key)
+    if row is None:  # the winner was refused and freed the key meanwhile: retry later
+        raise _in_progress()
+    return row
 
 
 def _in_progress() -> ApiError:
@@ -50,12 +57,10 @@ def claim_key(session: Session, user: User, key: str | None) -> int | None:
     """The dialog number this key already created, or None after reserving the key."""
     if key is None:
         return None
-    row = _find(session, user, key)
+    fresh = IdempotencyKey(user_id=user.id, key=key, dialog_number=PENDING, created_at=utcnow())
+    row = _claim(session, user, key, fresh)
     if row is None:
-        fresh = IdempotencyKey(user_id=user.id, key=key, dialog_number=PENDING, created_at=utcnow())
-        row = _reserve(session, user, key, fresh)
-        if row is None:
-            return None
+        return None
     if row.message_id is not None:
         raise _reused()
     if row.dialog_number == PENDING:
@@ -68,14 +73,12 @@ def claim_message_key(session: Session, user: User, key: str | None, number: int
     reserving the key."""
     if key is None:
         return None
-    row = _find(session, user, key)
+    fresh = IdempotencyKey(
+        user_id=user.id, key=key, dialog_number=number, message_id=PENDING, created_at=utcnow()
+    )
+    row = _claim(session, user, key, fresh)
     if row is None:
-        fresh = IdempotencyKey(
-            user_id=user.id, key=key, dialog_number=number, message_id=PENDING, created_at=utcnow()
-        )
-        row = _reserve(session, user, key, fresh)
-        if row is None:
-            return None
+        return None
     if row.message_id is None or row.dialog_number != number:
         raise _reused()
     if row.message_id == PENDING:
