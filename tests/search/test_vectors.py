@@ -9,6 +9,7 @@ import time
 import uuid
 from pathlib import Path
 
+from search.analysis import Glossary
 from search.engine import QueryRunner, SearchEngine
 from search.index import META, IndexDoc, IndexHandle, build_index
 from search.ranking import BM25
@@ -46,7 +47,7 @@ def test_past_the_inline_limit_the_build_leaves_vectors_for_later(tmp_path):
     handle = IndexHandle(tmp_path / "ix")
     assert handle.vectors_pending and handle.semantic is None
     # Searching works meanwhile, by words.
-    result = QueryRunner(handle, _glossary(), []).run("как упаковать поставку")
+    result = QueryRunner(handle, Glossary({}), []).run("как упаковать поставку")
     assert result.hits[0].id == "stock/pack"
 
 
@@ -54,7 +55,7 @@ def test_vectors_come_in_when_the_process_holding_the_lock_lets_go(tmp_path):
     directory = tmp_path / "ix"
     build_index(directory, _docs(), semantic=True, inline=0)
     handle = IndexHandle(directory, BM25)
-    runner = QueryRunner(handle, _glossary(), [])
+    runner = QueryRunner(handle, Glossary({}), [])
     # Another process is embedding: it holds the generation's lock.
     with open(directory / LOCK, "a+") as other:
         fcntl.flock(other, fcntl.LOCK_EX)
@@ -97,9 +98,3 @@ def test_a_removed_generation_stops_the_wait(tmp_path):
     thread = complete_in_background(directory, lambda: True, lambda: None)
     thread.join(timeout=10)
     assert not thread.is_alive() and not directory.exists()
-
-
-def _glossary():
-    from search.analysis import Glossary
-
-    return Glossary({})
